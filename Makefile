@@ -1,0 +1,46 @@
+# Two commands on a fresh clone: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install bench lint-specs audit reports docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps re-run the install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[test,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-test
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/contracts audit --report-dir reports/demo
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -n 2
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run_all.py
+
+lint-specs: $(VENV)/.installed
+	$(BIN)/contracts lint
+
+reports: $(VENV)/.installed
+	$(BIN)/contracts audit --report-dir reports
+
+docs: $(VENV)/.installed
+	$(BIN)/contracts docs --out reports/docs
+
+clean:
+	rm -rf $(VENV) reports/demo build src/*.egg-info

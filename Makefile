@@ -24,8 +24,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The audit exits 1 because the vendor docs do contradict themselves; that is the demo.
 demo: $(VENV)/.installed
-	$(BIN)/contracts audit --report-dir reports/demo
+	$(BIN)/contracts audit --report-dir reports/demo || [ $$? -eq 1 ]
+	$(BIN)/contracts docs --out reports/demo
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -n 2

@@ -1,0 +1,89 @@
+"""Matching a concrete request to the operation that documents it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable, Mapping
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from .spec import Operation
+
+_PARAM = re.compile(r"\{([^{}/]+)\}")
+
+
+@lru_cache(maxsize=256)
+def template_regex(template: str) -> re.Pattern[str]:
+    """``/v5/iot/{project_id}/batchtasks`` -> a regex with one group per parameter."""
+    out, last = [], 0
+    for m in _PARAM.finditer(template):
+        out.append(re.escape(template[last:m.start()]))
+        out.append(f"(?P<p{len(out)}>[^/]+)")
+        last = m.end()
+    out.append(re.escape(template[last:]))
+    return re.compile("^" + "".join(out) + "/?$")
+
+
+def template_names(template: str) -> list[str]:
+    return _PARAM.findall(template)
+
+
+def match_path(template: str, path: str) -> dict[str, str] | None:
+    """Path parameter values (percent-decoded) if ``path`` fits ``template``."""
+    m = template_regex(template).match(path)
+    if m is None:
+        return None
+    return {name: unquote(value) for name, value in zip(template_names(template), m.groups())}
+
+
+def specificity(template: str) -> tuple[int, int]:
+    """More literal characters win over parameters (``/a/b`` before ``/a/{x}``)."""
+    literal = len(_PARAM.sub("", template))
+    return (-literal, len(template_names(template)))
+
+
+@dataclass(frozen=True)
+class Match:
+    operation: "Operation"
+    path_params: dict[str, str]
+
+
+class Router:
+    """Method + path template + discriminating query parameter -> operation."""
+
+    def __init__(self, operations: Iterable["Operation"]) -> None:
+        self.operations = sorted(operations, key=lambda o: specificity(o.path))
+        self._by_method: dict[str, list["Operation"]] = {}
+        for op in self.operations:
+            self._by_method.setdefault(op.method.upper(), []).append(op)
+
+    def match(self, method: str, path: str, query: Mapping[str, object] | None = None,
+              base_path: str = "") -> Match | None:
+        if base_path and path.startswith(base_path):
+            path = path[len(base_path):] or "/"
+        query = query or {}
+        fallback: Match | None = None
+        for op in self._by_method.get(method.upper(), []):
+            params = match_path(op.path, path)
+            if params is None:
+                continue
+            wanted = op.discriminators
+            if not wanted:
+                if fallback is None:
+                    fallback = Match(op, params)
+                continue
+            if all(_first(query.get(k)) == v for k, v in wanted.items()):
+                return Match(op, params)
+        return fallback
+
+    def candidates(self, path: str) -> list["Operation"]:
+        """Operations whose path fits, whatever the method (for 'did you mean')."""
+        return [op for op in self.operations if match_path(op.path, path) is not None]
+
+
+def _first(value: object) -> object:
+    if isinstance(value, (list, tuple)):
+        return value[0] if value else None
+    return value

@@ -1,0 +1,1 @@
+"""Reporters: they consume findings and write artefacts; they never decide exit codes."""

@@ -1,0 +1,45 @@
+"""Rich terminal output: short summary tables, on stderr-safe consoles."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..core.finding import Finding, Severity
+
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def print_findings(out: Console, findings: Iterable[Finding], *, limit: int | None = 30) -> None:
+    """One compact line per finding; long runs point at the report instead."""
+    items = list(findings)
+    for f in items[:limit] if limit is not None else items:
+        where = " ".join(x for x in (f.operation, f.sample or f.check or "", f.location or "/") if x)
+        hint = f"  [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
+        out.print(f"[{STYLE[f.severity]}]{f.severity.value:7}[/] {escape(where)}  "
+                  f"[bold]{escape(f.kind)}[/]: {escape(f.message)}{hint}")
+    if limit is not None and len(items) > limit:
+        out.print(f"… and {len(items) - limit} more in the report")
+
+
+def counts_table(title: str, rows: dict[str, dict[str, int]], key_name: str = "operation") -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column(key_name)
+    for name in ("error", "warning", "info"):
+        t.add_column(name, justify="right")
+    for key, counts in rows.items():
+        t.add_row(key, *(_cell(counts.get(s, 0), s) for s in ("error", "warning", "info")))
+    return t
+
+
+def _cell(n: int, severity: str) -> str:
+    if not n:
+        return "0"
+    return f"[{STYLE[Severity(severity)]}]{n}[/]"

@@ -31,11 +31,9 @@ class Kind:
     INVALID_JSON = "invalid-json"
     UNDOCUMENTED_STRUCTURE = "undocumented-structure"
     SCHEMA_MISMATCH = "schema-mismatch"
-    # spec lint
-    LINT = "lint"
     # traffic (check, fuzz, HAR)
     UNDOCUMENTED_STATUS = "undocumented-status"
-    UNDOCUMENTED_ERROR_CODE = "undocumented-error-code"
+    MISSING_AUTH = "missing-auth"
     CONTENT_TYPE = "content-type"
     UNDOCUMENTED_HEADER = "undocumented-header"
     UNDOCUMENTED_ENDPOINT = "undocumented-endpoint"

@@ -1,0 +1,416 @@
+"""Validating traffic against the specs: ``iter_findings`` yields, ``validate`` raises.
+
+A ``Contract`` loads the specs once, compiles each schema once, matches a
+request to its operation (method, path template, discriminating query
+parameter) and checks both directions. The response schema is chosen by the
+operation's envelope rule, never by trying a oneOf.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
+from urllib.parse import urlsplit
+
+from . import pointer as jp
+from .classify import Violation
+from .curl import to_curl
+from .errors import UsageError
+from .finding import Evidence, Finding, Kind, Severity
+from .http import Request, Response
+from .params import coerce
+from .redact import Redactor
+from .routing import Match, Router
+from .spec import Operation, Response as DocResponse, Spec, load_specs
+
+DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
+EVIDENCE_BODY_LIMIT = 4096
+
+# Response headers every HTTP stack adds; never worth a finding.
+STANDARD_HEADERS = frozenset({
+    "accept-ranges", "access-control-allow-credentials", "access-control-allow-headers",
+    "access-control-allow-methods", "access-control-allow-origin", "access-control-expose-headers",
+    "access-control-max-age", "age", "alt-svc", "cache-control", "connection", "content-encoding",
+    "content-language", "content-length", "content-security-policy", "content-type", "date", "etag", "expires",
+    "keep-alive", "last-modified", "pragma", "referrer-policy", "server", "set-cookie",
+    "strict-transport-security", "transfer-encoding", "vary", "via", "x-content-type-options", "x-frame-options",
+    "x-xss-protection", "x-request-id", "x-correlation-id", "traceparent", "x-powered-by", "location",
+    "retry-after", "www-authenticate", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset",
+})
+
+# The registered check each core finding belongs to (see runner/checks.py).
+CHECK_STATUS = "status_code_conformance"
+CHECK_CONTENT_TYPE = "content_type_conformance"
+CHECK_HEADERS = "response_headers_conformance"
+CHECK_SCHEMA = "response_schema_conformance"
+CHECK_REQUEST = "request_conformance"
+CHECK_ENDPOINT = "documented_endpoint"
+
+
+class ContractViolation(AssertionError):
+    """Raised by ``validate``: the exchange has error-level findings (listed)."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        lines = [f"{len(self.findings)} contract finding(s):"]
+        for f in self.findings:
+            lines.append(f"  [{f.severity.value}] {f.operation} {f.check or ''} {f.location or '/'}: {f.kind}: "
+                         f"{f.message}" + (f" ({f.suggestion})" if f.suggestion else ""))
+            if f.evidence is not None and f.evidence.curl:
+                lines.append(f"    reproduce: {f.evidence.curl}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a response answered, in the vendor's own terms."""
+
+    kind: str  # success | error-envelope | client-error | server-error | undocumented
+    documented: bool
+    response: DocResponse | None
+
+    @property
+    def is_rejection(self) -> bool:
+        return self.kind in ("error-envelope", "client-error")
+
+
+def _json_media(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+class Contract:
+    """The loaded specs plus everything compiled from them."""
+
+    def __init__(self, specs: Iterable[Spec], *, strict: bool = False, base_path: str = "",
+                 body_limit: int = DEFAULT_BODY_LIMIT, redactor: Redactor | None = None) -> None:
+        self.specs = list(specs)
+        self.strict = strict
+        self.base_path = base_path.rstrip("/")
+        self.body_limit = body_limit
+        self.redactor = redactor or Redactor()
+        self.operations = [op for s in self.specs for op in s.operations]
+        self.router = Router(self.operations)
+        self._server_paths = sorted({urlsplit(u).path.rstrip("/") for s in self.specs for u in s.servers
+                                     if urlsplit(u).path.rstrip("/")}, key=len, reverse=True)
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | os.PathLike[str]] = (), **options: Any) -> "Contract":
+        return cls(load_specs(paths), **options)
+
+    # -- matching -------------------------------------------------------------
+    def operation(self, operation_id: str) -> Operation:
+        for op in self.operations:
+            if op.operation_id == operation_id:
+                return op
+        from .suggest import did_you_mean
+
+        raise UsageError(f"no operation {operation_id!r} in the specs"
+                         + did_you_mean(operation_id, [o.operation_id for o in self.operations]))
+
+    def match(self, request: Request) -> Match | None:
+        path = request.path
+        for prefix in ([self.base_path] if self.base_path else []) + [""] + self._server_paths:
+            if prefix and not path.startswith(prefix):
+                continue
+            found = self.router.match(request.method, path[len(prefix):] or "/", request.query)
+            if found is not None:
+                return found
+        return None
+
+    # -- evidence -------------------------------------------------------------
+    def evidence(self, request: Request | None, response: Response | None) -> Evidence:
+        r = self.redactor
+        req = None
+        curl = None
+        if request is not None:
+            headers = r.headers(request.headers)
+            url = r.url(request.url)
+            body = _cut(request.body)
+            req = {"method": request.method.upper(), "url": url, "headers": dict(headers),
+                   "body": r.scrub(body) if body is not None else None}
+            curl = r.scrub(to_curl(Request(request.method, url, tuple(headers), request.body)))
+        resp = None
+        if response is not None:
+            body = _cut(response.body)
+            resp = {"status": response.status, "headers": dict(r.headers(response.headers)),
+                    "body": r.scrub(body) if body is not None else None}
+            if response.truncated:
+                resp["truncated"] = True
+        return Evidence(req, resp, curl)
+
+    # -- findings -------------------------------------------------------------
+    def _make(self, op: Operation | None, kind: str, severity: Severity, location: str, message: str,
+              check: str, request: Request | None, response: Response | None,
+              suggestion: str | None = None) -> Finding:
+        return Finding(
+            operation=op.operation_id if op is not None else (f"{request.method.upper()} {request.path}"
+                                                              if request is not None else "?"),
+            kind=kind, severity=severity, location=location, message=message, suggestion=suggestion,
+            spec=op.spec.name if op is not None else None, check=check,
+            evidence=self.evidence(request, response))
+
+    def _field_severity(self, v: Violation) -> Severity:
+        if v.kind == Kind.UNDOCUMENTED_FIELD and not self.strict:
+            return Severity.WARNING
+        return Severity.ERROR
+
+    def iter_findings(self, request: Request, response: Response | None = None, *,
+                      operation: Operation | str | None = None) -> Iterator[Finding]:
+        """Every finding for one exchange. Never raises for API deviations."""
+        op = self.operation(operation) if isinstance(operation, str) else operation
+        path_params: dict[str, str] = {}
+        if op is None:
+            found = self.match(request)
+            if found is None:
+                yield self._undocumented_endpoint(request, response)
+                return
+            op, path_params = found.operation, found.path_params
+        else:
+            from .routing import match_path
+
+            path_params = match_path(op.path, request.path) or {}
+        yield from self.iter_request_findings(request, op, path_params)
+        if response is not None:
+            yield from self.iter_response_findings(request, response, op)
+
+    def _undocumented_endpoint(self, request: Request, response: Response | None) -> Finding:
+        candidates = self.router.candidates(request.path)
+        hint = None
+        if candidates:
+            methods = sorted({o.method.upper() for o in candidates})
+            hint = f"documented for this path: {', '.join(methods)}"
+            discriminated = [o for o in candidates if o.discriminators and o.method.upper() == request.method.upper()]
+            if discriminated:
+                hint = "documented with " + "; ".join(
+                    ", ".join(f"{k}={v}" for k, v in o.discriminators.items()) for o in discriminated)
+        return self._make(None, Kind.UNDOCUMENTED_ENDPOINT, Severity.WARNING, "",
+                          f"{request.method.upper()} {request.path} matches no documented operation",
+                          CHECK_ENDPOINT, request, response, hint)
+
+    def validate(self, request: Request, response: Response | None = None, *,
+                 operation: Operation | str | None = None) -> list[Finding]:
+        """Return the non-error findings; raise ContractViolation if any finding is an error."""
+        findings = list(self.iter_findings(request, response, operation=operation))
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if errors:
+            raise ContractViolation(errors)
+        return findings
+
+    # -- requests -------------------------------------------------------------
+    def request_violations(self, request: Request, op: Operation,
+                           path_params: dict[str, str]) -> Iterator[Violation]:
+        """Schema-level problems of a request, as violations (the mock turns these into vendor errors)."""
+        for p in op.parameters:
+            at = jp.join("", p.location, p.name)
+            raw: Any
+            if p.location == "path":
+                raw = path_params.get(p.name)
+            elif p.location == "query":
+                raw = request.query.get(p.name)
+            elif p.location == "header":
+                raw = request.header(p.name)
+            elif p.location == "cookie":
+                continue
+            else:
+                continue
+            if raw is None:
+                if p.required:
+                    yield Violation(Kind.MISSING_PARAMETER, at, f"mandatory {p.location} parameter {p.name!r} is missing")
+                continue
+            value = coerce(raw, p.schema)
+            compiled = op.spec.compiled(p.schema, closed=False, direction="request")
+            yield from compiled.violations(value, at)
+        for name in request.query:
+            if op.param("query", name) is None:
+                yield Violation(Kind.UNDOCUMENTED_FIELD, jp.join("/query", name),
+                                f"query parameter {name!r} is not documented")
+        yield from self.auth_violations(request, op)
+        yield from self.body_violations(request, op)
+
+    def auth_violations(self, request: Request, op: Operation) -> Iterator[Violation]:
+        alternatives = op.security_schemes
+        if not op.requires_auth:
+            return
+        first_missing: list[str] = []
+        for alternative in alternatives:
+            missing = []
+            for s in alternative:
+                if s.location == "header" and s.param:
+                    value = request.header(s.param)
+                    if value is None or not value.strip():
+                        missing.append(s.param)
+                    elif s.scheme == "bearer" and not value.lower().startswith("bearer "):
+                        missing.append(s.param)
+                elif s.location == "query" and s.param:
+                    if s.param not in request.query:
+                        missing.append(s.param)
+            if not missing:
+                return
+            first_missing = first_missing or missing
+        for name in first_missing:
+            yield Violation(Kind.MISSING_AUTH, jp.join("/header", name),
+                            f"authentication {name!r} is missing or malformed; the operation's security requires it")
+
+    def body_violations(self, request: Request, op: Operation) -> Iterator[Violation]:
+        rb = op.request_body
+        if rb is None:
+            return
+        if not request.body:
+            if rb.required:
+                yield Violation(Kind.MISSING_FIELD, "/body", "the request body is mandatory and missing")
+            return
+        content_type = request.header("content-type")
+        mt = None
+        if content_type:
+            for media, value in rb.content.items():
+                if media.lower() == content_type.split(";")[0].strip().lower():
+                    mt = value
+        if mt is None:
+            documented = ", ".join(rb.content) or "none"
+            yield Violation(Kind.CONTENT_TYPE, "/header/content-type",
+                            f"request Content-Type {content_type!r} is not documented (documented: {documented})")
+            return
+        if not _json_media(mt.media) or mt.schema is None:
+            return
+        try:
+            from .http import json_body
+
+            body = json_body(request.body)
+        except ValueError as exc:
+            yield Violation(Kind.INVALID_JSON, "/body", f"the request body is not valid JSON: {exc}")
+            return
+        compiled = op.spec.compiled(mt.schema, closed=True, direction="request")
+        yield from compiled.violations(body, "/body")
+
+    def iter_request_findings(self, request: Request, op: Operation,
+                              path_params: dict[str, str] | None = None) -> Iterator[Finding]:
+        if path_params is None:
+            from .routing import match_path
+
+            path_params = match_path(op.path, request.path) or {}
+        for v in self.request_violations(request, op, path_params):
+            yield self._make(op, v.kind, self._field_severity(v), v.location, v.message, CHECK_REQUEST,
+                             request, None, v.suggestion)
+
+    # -- responses ------------------------------------------------------------
+    def outcome(self, op: Operation, response: Response) -> Outcome:
+        doc = op.response_for(response.status)
+        if doc is None:
+            kind = "server-error" if response.status >= 500 else "undocumented"
+            return Outcome(kind, False, None)
+        if response.status >= 500:
+            return Outcome("server-error", True, doc)
+        if response.status >= 400:
+            return Outcome("client-error", True, doc)
+        if doc.envelope is not None and _json_media(response.content_type):
+            try:
+                body = response.json()
+            except ValueError:
+                return Outcome("success", True, doc)
+            if doc.envelope.matches(body):
+                return Outcome("error-envelope", True, doc)
+        return Outcome("success", True, doc)
+
+    def iter_response_findings(self, request: Request | None, response: Response,
+                               op: Operation) -> Iterator[Finding]:
+        doc = op.response_for(response.status)
+        if doc is None:
+            documented = ", ".join(op.responses)
+            yield self._make(op, Kind.UNDOCUMENTED_STATUS, Severity.ERROR, "/status",
+                             f"status {response.status} is not documented for {op.operation_id} "
+                             f"(documented: {documented})", CHECK_STATUS, request, response)
+            return
+        for name, h in doc.headers.items():
+            if h.required and response.header(name) is None:
+                yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, jp.join("/header", name),
+                                 f"documented response header {h.name!r} is missing", CHECK_HEADERS,
+                                 request, response)
+        for name, _ in response.headers:
+            lowered = name.lower()
+            if lowered not in doc.headers and lowered not in STANDARD_HEADERS:
+                yield self._make(op, Kind.UNDOCUMENTED_HEADER, Severity.WARNING if self.strict else Severity.INFO,
+                                 jp.join("/header", lowered), f"response header {name!r} is not documented",
+                                 CHECK_HEADERS, request, response)
+        if response.truncated:
+            yield self._make(op, Kind.BODY_TOO_LARGE, Severity.WARNING, "/body",
+                             f"the body exceeds the size cap ({self.body_limit} bytes"
+                             + (f"; {response.size} bytes seen" if response.size else "") + "); it was not validated",
+                             CHECK_SCHEMA, request, response, "raise the cap with --max-body if this size is expected")
+            return
+        if not doc.content:
+            return
+        if not response.body:
+            yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, "/body",
+                             f"the documented {response.status} response has an empty body", CHECK_SCHEMA,
+                             request, response)
+            return
+        content_type = response.content_type
+        mt = doc.media(content_type)
+        if mt is None:
+            documented = ", ".join(doc.content)
+            yield self._make(op, Kind.CONTENT_TYPE, Severity.ERROR, "/header/content-type",
+                             f"Content-Type {content_type!r} is not documented for status {response.status} "
+                             f"(documented: {documented})", CHECK_CONTENT_TYPE, request, response)
+            if not _json_media(content_type) and not any(_json_media(m) for m in doc.content):
+                return
+            mt = next(iter(doc.content.values()))
+        if mt.schema is None or not (_json_media(mt.media) or mt.media == "*/*"):
+            return
+        try:
+            body = response.json()
+        except ValueError as exc:
+            yield self._make(op, Kind.INVALID_JSON, Severity.ERROR, "/body",
+                             f"the body is not valid JSON: {exc}", CHECK_SCHEMA, request, response)
+            return
+        yield from self._body_findings(request, response, op, doc, mt.schema, body)
+
+    def _body_findings(self, request: Request | None, response: Response, op: Operation, doc: DocResponse,
+                       schema: Any, body: Any) -> Iterator[Finding]:
+        envelope = doc.envelope
+        chosen = schema
+        label = "success"
+        if envelope is not None:
+            if envelope.needs_field and not envelope.has_field(body) and isinstance(body, dict):
+                yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, jp.join("/body", *jp.split(envelope.field)),
+                                 f"the body has no {envelope.field} field, so success cannot be told from failure "
+                                 f"({envelope.describe()} marks an error)", CHECK_SCHEMA, request, response)
+            if envelope.matches(body):
+                chosen = envelope.schema
+                label = "error envelope"
+        compiled = op.spec.compiled(chosen, closed=True, direction="response")
+        for v in compiled.violations(body, "/body"):
+            message = v.message if label == "success" else f"{v.message} (checked as the {label})"
+            yield self._make(op, v.kind, self._field_severity(v), v.location, message, CHECK_SCHEMA, request,
+                             response, v.suggestion)
+
+    def accepts_body(self, op: Operation, status: int, content_type: str | None, body: bytes) -> bool:
+        """The fast accept decision for one response body (parse plus validate)."""
+        doc = op.response_for(status)
+        if doc is None:
+            return False
+        mt = doc.media(content_type)
+        if mt is None or mt.schema is None:
+            return mt is not None
+        import orjson
+
+        try:
+            value = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return False
+        schema = mt.schema
+        if doc.envelope is not None and doc.envelope.matches(value):
+            schema = doc.envelope.schema
+        return op.spec.compiled(schema, closed=self.strict, direction="response").is_valid(value)
+
+
+def _cut(body: bytes | None) -> str | None:
+    if body is None:
+        return None
+    text = body[:EVIDENCE_BODY_LIMIT].decode("utf-8", errors="replace")
+    if len(body) > EVIDENCE_BODY_LIMIT:
+        text += f"… [{len(body) - EVIDENCE_BODY_LIMIT} more bytes cut]"
+    return text

@@ -135,6 +135,7 @@ class Operation:
     request_samples: list[RequestSample]
     pointer: str
     tags: list[str] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -277,9 +278,7 @@ class Spec:
             item_at = jp.join("/paths", path)
             item = self.deref(item_raw, item_at)
             shared = item.get("parameters", [])
-            for method in HTTP_METHODS:
-                if method not in item:
-                    continue
+            for method in [m for m in item if m in HTTP_METHODS]:  # the document's own order
                 at = jp.join(item_at, method)
                 raw = item[method]
                 params = self._parameters(shared, jp.join(item_at, "parameters"), raw.get("parameters", []),
@@ -300,6 +299,7 @@ class Spec:
                                                           jp.join(at, "x-request-samples")),
                     pointer=at,
                     tags=list(raw.get("tags", [])),
+                    extensions={k: v for k, v in raw.items() if k.startswith("x-")},
                 )
 
     def _parameters(self, shared: list[Any], shared_at: str, own: list[Any], own_at: str) -> list[Parameter]:

@@ -1,0 +1,258 @@
+"""The runner behind `contracts check`: plan, send, check, merge.
+
+It yields no output of its own: progress goes to an optional observer and
+the result is data. Generated cases (the fuzzer) plug in as extra case
+sources, so they share the transport, the checks and the report.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+from ..core.finding import Finding, Kind, Severity, count_by_severity
+from ..core.spec import Operation
+from ..core.validator import Contract
+from .cases import ACCEPT, REFUSE, REJECT, Case
+from .checks import Check, Context, Exchange, run_checks
+from .plan import Planner
+from .stateful import run_pagination, run_round_trips
+from .transport import Transport, TransportError
+
+CaseSource = Callable[[Operation], Iterable[Case]]
+
+
+class Observer(Protocol):
+    def operation_started(self, op: Operation, total: int) -> None: ...
+
+    def case_done(self, op: Operation, exchange: Exchange) -> None: ...
+
+    def operation_finished(self, op: Operation) -> None: ...
+
+
+class _Silent:
+    def operation_started(self, op: Operation, total: int) -> None:
+        pass
+
+    def case_done(self, op: Operation, exchange: Exchange) -> None:
+        pass
+
+    def operation_finished(self, op: Operation) -> None:
+        pass
+
+
+@dataclass
+class RunResult:
+    target: str
+    specs: list[str]
+    seed: int
+    max_examples: int
+    findings: list[Finding] = field(default_factory=list)
+    operations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    applied: dict[str, set[str]] = field(default_factory=dict)  # operation -> checks that ran
+    checks: list[str] = field(default_factory=list)
+    cases: dict[str, int] = field(default_factory=dict)
+    requests: int = 0
+    duration: float = 0.0
+    interrupted: bool = False
+    setup_error: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.setup_error:
+            return 2
+        return 1 if any(f.severity is Severity.ERROR for f in self.findings) else 0
+
+    def matrix(self) -> dict[str, dict[str, str]]:
+        """operation -> check -> pass | fail | warn | skip."""
+        out: dict[str, dict[str, str]] = {}
+        for op in self.operations:
+            row = {}
+            for check in self.checks:
+                if check not in self.applied.get(op, set()):
+                    row[check] = "skip"
+                    continue
+                mine = [f for f in self.findings if f.operation == op and f.check == check]
+                if any(f.severity is Severity.ERROR for f in mine):
+                    row[check] = "fail"
+                elif any(f.severity is Severity.WARNING for f in mine):
+                    row[check] = "warn"
+                else:
+                    row[check] = "pass"
+            out[op] = row
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        by_op: dict[str, dict[str, int]] = {}
+        for op in self.operations:
+            by_op[op] = {"cases": self.cases.get(op, 0), "error": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            by_op.setdefault(f.operation, {"cases": 0, "error": 0, "warning": 0, "info": 0})[f.severity.value] += 1
+        return {
+            "target": self.target,
+            "specs": self.specs,
+            "seed": self.seed,
+            "max_examples": self.max_examples,
+            "duration_seconds": round(self.duration, 3),
+            "cases": sum(self.cases.values()),
+            "requests": self.requests,
+            "interrupted": self.interrupted,
+            "findings": len(self.findings),
+            "by_severity": count_by_severity(self.findings),
+            "by_operation": by_op,
+            "checks": self.matrix(),
+        }
+
+
+def merge(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (operation, check, location, kind), counting the cases that hit it."""
+    merged: dict[tuple[str, str, str, str], Finding] = {}
+    for f in findings:
+        key = (f.operation, f.check or "", f.location, f.kind)
+        if key in merged:
+            merged[key] = merged[key].with_(count=merged[key].count + f.count)
+        else:
+            merged[key] = f
+    return sorted(merged.values(), key=lambda f: (f.severity.rank, f.sort_key))
+
+
+class Runner:
+    def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
+                 seed: int = 0, max_examples: int = 0, sources: Iterable[CaseSource] = (),
+                 observer: Observer | None = None) -> None:
+        self.contract = contract
+        self.transport = transport
+        self.planner = planner
+        self.checks = checks
+        self.check_names = {c.name for c in checks}
+        self.seed = seed
+        self.max_examples = max_examples
+        self.sources = list(sources)
+        self.observer = observer or _Silent()
+        self._raw: list[Finding] = []
+        self._answered = 0
+        self._timeouts = 0
+        self._sent = 0
+        self._valid: dict[str, list[Exchange]] = {}  # operation -> exchanges of valid requests
+
+    # -- one request -------------------------------------------------------------
+    def execute(self, case: Case) -> Exchange:
+        request = case.request(self.transport.base_url)
+        self._sent += 1
+        try:
+            response = self.transport.send(request)
+        except TransportError as exc:
+            if exc.kind in ("connect", "tls") and self._answered == 0:
+                raise _SetupFailure(exc.message) from None
+            if exc.kind == "timeout":
+                self._timeouts += 1
+            ex = Exchange(case, request, None, None, exc.message)
+            self._raw.append(Finding(operation=case.operation.operation_id, kind=Kind.TRANSPORT,
+                                     severity=Severity.ERROR, location="", message=exc.message,
+                                     spec=case.operation.spec.name, check="transport",
+                                     evidence=self.contract.evidence(request, None), seed=case.seed,
+                                     extra={"case": case.name, "phase": case.phase}))
+            return ex
+        self._answered += 1
+        outcome = self.contract.outcome(case.operation, response)
+        return Exchange(case, request, response, outcome)
+
+    def _applied(self, result: RunResult, op: Operation, case: Case) -> None:
+        names = result.applied.setdefault(op.operation_id, set())
+        names.update({"status_code_conformance", "content_type_conformance", "response_headers_conformance",
+                      "response_schema_conformance", "not_a_server_error"})
+        if case.expect == REJECT:
+            names.add("negative_data_rejection")
+        elif case.expect == ACCEPT:
+            names.add("positive_data_acceptance")
+        elif case.expect == REFUSE:
+            names.add("ignored_auth")
+
+    def _check(self, result: RunResult, ex: Exchange) -> None:
+        if ex.response is None:
+            return
+        self._applied(result, ex.case.operation, ex.case)
+        self._raw.extend(run_checks(self.checks, Context(self.contract, ex)))
+
+    def _run_case(self, result: RunResult, op: Operation, case: Case) -> Exchange:
+        ex = self.execute(case)
+        self._check(result, ex)
+        target = case.operation.operation_id
+        result.cases[target] = result.cases.get(target, 0) + 1
+        if case.expect == ACCEPT and ex.response is not None:
+            self._valid.setdefault(target, []).append(ex)
+        self.observer.case_done(op, ex)
+        return ex
+
+    # -- a whole run ---------------------------------------------------------------
+    def run(self, operations: Iterable[Operation]) -> RunResult:
+        ops = list(operations)
+        result = RunResult(self.transport.description, sorted({op.spec.name for op in ops}), self.seed,
+                           self.max_examples, checks=[c.name for c in self.checks])
+        for op in ops:
+            result.operations[op.operation_id] = {"spec": op.spec.name, "method": op.method.upper(),
+                                                  "path": op.path, "summary": op.summary}
+        started = time.perf_counter()
+        try:
+            for op in ops:
+                self._run_operation(result, op)
+            for op in ops:
+                self._operation_findings(op, self._valid.get(op.operation_id, []))
+        except _SetupFailure as exc:
+            result.setup_error = str(exc)
+        except KeyboardInterrupt:
+            result.interrupted = True
+        result.duration = time.perf_counter() - started
+        result.requests = self._sent
+        if result.setup_error is None and self._sent and self._answered == 0 and self._timeouts == self._sent:
+            result.setup_error = (f"{self.transport.description}: every request timed out "
+                                  f"({self._sent} sent); is the server up, and is --timeout long enough?")
+        result.findings = merge(self._raw)
+        return result
+
+    def _run_operation(self, result: RunResult, op: Operation) -> None:
+        cases = self.planner.plan(op)
+        for source in self.sources:
+            cases.extend(source(op))
+        self.observer.operation_started(op, len(cases))
+        for case in cases:
+            self._run_case(result, op, case)
+        if self.check_names & {"stateful_round_trip", "pagination"}:
+            self._stateful(result, op)
+        self.observer.operation_finished(op)
+
+    def _stateful(self, result: RunResult, op: Operation) -> None:
+        checks = {c.name: c for c in self.checks if c.stateful}
+        if "stateful_round_trip" in checks:
+            for chain in run_round_trips(self.contract, self.planner, op, lambda c: self._run_case(result, op, c)):
+                result.applied.setdefault(op.operation_id, set()).add("stateful_round_trip")
+                ctx = Context(self.contract, chain[-1], chain)
+                self._raw.extend(checks["stateful_round_trip"].run(ctx))
+        if "pagination" in checks:
+            chain = run_pagination(self.planner, op, lambda c: self._run_case(result, op, c))
+            if chain:
+                result.applied.setdefault(op.operation_id, set()).add("pagination")
+                self._raw.extend(checks["pagination"].run(Context(self.contract, chain[-1], chain)))
+
+    def _operation_findings(self, op: Operation, valid: list[Exchange]) -> None:
+        """Operation-level hints: nothing valid ever succeeded, or credentials were refused throughout."""
+        if not valid or "positive_data_acceptance" not in self.check_names:
+            return
+        if any(ex.outcome is not None and ex.outcome.kind == "success" for ex in valid):
+            return
+        statuses = sorted({ex.response.status for ex in valid if ex.response is not None})
+        refused = all(ex.response is not None and ex.response.status in (401, 403) for ex in valid)
+        hint = ("pass credentials with --header 'Name: value'" if refused
+                else "pass real ids with --param name=value, or check the server's data")
+        first = valid[0]
+        self._raw.append(Finding(
+            operation=op.operation_id, kind=Kind.REJECTED_VALID, severity=Severity.WARNING, location="",
+            message=(f"none of the {len(valid)} valid requests succeeded (answers: "
+                     f"{', '.join(f'HTTP {s}' for s in statuses)}); the checks on success bodies did not run"),
+            suggestion=hint, spec=op.spec.name, check="positive_data_acceptance",
+            evidence=self.contract.evidence(first.request, first.response), seed=first.case.seed))
+
+
+class _SetupFailure(Exception):
+    pass

@@ -1,0 +1,388 @@
+"""From an operation's schema and samples to the cases `contracts check` sends.
+
+* samples: the docs' request samples, placeholders filled with documented ids;
+* positive: required-only, all-parameters, and every documented boundary;
+* negative: one case per way a request can break the docs (beyond a range, a
+  missing mandatory parameter, a wrong type, a broken pattern, malformed JSON);
+* auth: no credentials, wrong credentials, where the spec declares security.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from ..core import pointer as jp
+from ..core.audit import is_placeholder
+from ..core.params import coerce
+from ..core.routing import match_path
+from ..core.spec import Operation, Parameter, Spec
+from ..core.suggest import words
+from .cases import ACCEPT, NO_BODY, REFUSE, REJECT, Case, wire
+from .values import Variant, boundaries, invalids, valid
+
+BAD_CREDENTIAL = "contracts-invalid-credential"
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def _harvest(value: Any, out: dict[str, list[Any]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _scalar(item) and not (isinstance(item, str) and (is_placeholder(item) or not item)):
+                out.setdefault(str(key), []).append(item)
+            _harvest(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _harvest(item, out)
+
+
+def documented_values(spec: Spec) -> dict[str, list[Any]]:
+    """Field name -> values the docs' own samples use (so documented ids are exercised)."""
+    out: dict[str, list[Any]] = {}
+    for op in spec.operations:
+        for sample in op.request_samples:
+            parts = urlsplit(sample.url)
+            for name, values in parse_qs(parts.query).items():
+                for v in values:
+                    if not is_placeholder(v):
+                        out.setdefault(name, []).append(v)
+            for name, v in (match_path(op.path, unquote(parts.path)) or {}).items():
+                if not is_placeholder(v):
+                    out.setdefault(name, []).append(v)
+        media = [mt for r in op.responses.values() if r.is_success for mt in r.content.values()]
+        if op.request_body is not None:
+            media += list(op.request_body.content.values())
+        for mt in media:
+            for ex in mt.examples:
+                if ex.external is None and not ex.constructed:
+                    _harvest(ex.value, out)
+    return out
+
+
+@dataclass
+class Planner:
+    """Builds cases for operations; deterministic for a given seed."""
+
+    params: dict[str, str] = field(default_factory=dict)  # --param: fixed wherever the name appears
+    headers: dict[str, str] = field(default_factory=dict)  # --header plus credentials
+    auth_headers: frozenset[str] = frozenset()  # lower-case names of credential headers
+    seed: int = 0
+    _known: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
+
+    # -- values ---------------------------------------------------------------
+    def _documented(self, spec: Spec) -> dict[str, list[Any]]:
+        key = id(spec)
+        if key not in self._known:
+            self._known[key] = documented_values(spec)
+        return self._known[key]
+
+    def _fits(self, op: Operation, p: Parameter, value: Any) -> bool:
+        compiled = op.spec.compiled(p.schema, closed=False, direction="request")
+        return compiled.is_valid(coerce(wire(value), p.schema))
+
+    def value_for(self, op: Operation, p: Parameter, sample: dict[str, Any] | None = None) -> Any:
+        if p.name in self.params:
+            return self.params[p.name]
+        candidates: list[Any] = []
+        if sample and p.name in sample:
+            candidates.append(sample[p.name])
+        known = self._documented(op.spec)
+        candidates += known.get(p.name, [])
+        mine = words(p.name)
+        for name, values in sorted(known.items()):
+            if name != p.name and words(name) == mine:
+                candidates += values
+        for candidate in candidates:
+            if self._fits(op, p, candidate):
+                return candidate
+        return valid(p.schema, op.spec.resolver.deref)
+
+    def _auth_header_names(self, op: Operation) -> set[str]:
+        names = {s.param.lower() for alt in op.security_schemes for s in alt if s.location == "header" and s.param}
+        return names | set(self.auth_headers)
+
+    def base_headers(self, op: Operation) -> dict[str, str]:
+        """Configured headers that apply: credentials only where the operation declares security."""
+        out = {}
+        declared = {p.name.lower() for p in op.params("header")}
+        auth = self._auth_header_names(op)
+        for name, value in self.headers.items():
+            lowered = name.lower()
+            if lowered in auth and not op.requires_auth and lowered not in declared:
+                continue
+            out[name] = value
+        return out
+
+    def _base(self, op: Operation, phase: str, name: str, *, optional: bool = False,
+              sample: dict[str, Any] | None = None) -> Case:
+        case = Case(op, phase, name, headers=self.base_headers(op), seed=self.seed)
+        for p in op.parameters:
+            if p.location == "header" and p.name.lower() in {h.lower() for h in case.headers}:
+                continue
+            use = p.required or (optional and p.location == "query") or p.name in self.params
+            if not use and not (sample and p.name in sample):
+                continue
+            value = self.value_for(op, p, sample)
+            if p.location == "path":
+                case.path_params[p.name] = wire(value)
+            elif p.location == "query":
+                case.query[p.name] = value
+            elif p.location == "header":
+                case.headers[p.name] = wire(value)
+        body = self.valid_body(op)
+        if body is not NO_BODY:
+            case.body = body
+            case.content_type = self.body_media(op)
+        return case
+
+    def body_media(self, op: Operation) -> str:
+        assert op.request_body is not None
+        for media in op.request_body.content:
+            if "json" in media:
+                return media
+        return next(iter(op.request_body.content))
+
+    def valid_body(self, op: Operation) -> Any:
+        rb = op.request_body
+        if rb is None:
+            return NO_BODY
+        mt = rb.content.get(self.body_media(op))
+        if mt is None or mt.schema is None:
+            return NO_BODY
+        compiled = op.spec.compiled(mt.schema, closed=False, direction="request")
+        for ex in mt.examples:
+            if ex.external is None and compiled.is_valid(ex.value):
+                return copy.deepcopy(ex.value)
+        return valid(mt.schema, op.spec.resolver.deref)
+
+    # -- phases ---------------------------------------------------------------
+    def samples(self, op: Operation) -> Iterator[Case]:
+        for s in op.request_samples:
+            parts = urlsplit(s.url)
+            values: dict[str, Any] = {}
+            for name, vs in parse_qs(parts.query, keep_blank_values=True).items():
+                if vs and not is_placeholder(vs[-1]):
+                    values[name] = vs[-1]
+            for name, v in (match_path(op.path, unquote(parts.path)) or {}).items():
+                if not is_placeholder(v):
+                    values[name] = v
+            missing = [p.name for p in op.parameters if p.required and p.location == "query"
+                       and p.name not in parse_qs(parts.query)]
+            name = f"docs sample {s.name}" + (f" (completed with mandatory {', '.join(missing)})" if missing else "")
+            case = self._base(op, "samples", name, sample=values)
+            for qname in parse_qs(parts.query):
+                p = op.param("query", qname)
+                if p is not None and qname not in case.query:
+                    case.query[qname] = self.value_for(op, p, values)
+            if s.body_example and op.request_body is not None:
+                for mt in op.request_body.content.values():
+                    for ex in mt.examples:
+                        if ex.name == s.body_example and ex.external is None:
+                            case.body = copy.deepcopy(ex.value)
+            yield case
+
+    def positive(self, op: Operation) -> Iterator[Case]:
+        yield self._base(op, "positive", "mandatory parameters only")
+        if any(not p.required and p.location == "query" for p in op.parameters):
+            yield self._base(op, "positive", "every documented query parameter", optional=True)
+        for p in op.parameters:
+            if p.location not in ("query", "path") or p.name in self.params:
+                continue
+            for v in boundaries(p.schema, op.spec.resolver.deref):
+                if not self._fits(op, p, v.value):
+                    continue
+                case = self._base(op, "positive", f"{p.name} at {v.label}")
+                self._set_param(case, p, v.value)
+                case.location, case.reason = jp.join("", p.location, p.name), v.label
+                yield case
+        base_body = self.valid_body(op)
+        if base_body is NO_BODY:
+            return
+        for at, schema, _soft in self._body_slots(op, base_body):
+            for v in boundaries(schema, op.spec.resolver.deref):
+                body = _set_at(copy.deepcopy(base_body), at, v.value)
+                if not self._body_valid(op, body):
+                    continue
+                case = self._base(op, "positive", f"body {at} at {v.label}")
+                case.body = body
+                case.location, case.reason = "/body" + at, v.label
+                yield case
+
+    def negative(self, op: Operation) -> Iterator[Case]:
+        discriminators = op.discriminators
+        for p in op.parameters:
+            if p.name in discriminators or p.location == "cookie":
+                continue
+            if p.location == "header" and p.name.lower() in self._auth_header_names(op):
+                continue
+            soft = bool(p.extensions.get("x-docs-gap"))
+            at = jp.join("", p.location, p.name)
+            if p.required and p.location != "path":
+                case = self._base(op, "negative", f"without mandatory {p.name}")
+                self._drop_param(case, p)
+                case.expect, case.location, case.reason = REJECT, at, f"the mandatory {p.location} parameter is missing"
+                yield case
+            for v in invalids(p.schema, op.spec.resolver.deref, on_wire="query"):
+                if self._fits(op, p, v.value):
+                    continue  # not invalid on the wire after all
+                case = self._base(op, "negative", f"{p.name} {v.label}")
+                self._set_param(case, p, v.value)
+                case.expect, case.location, case.reason = REJECT, at, f"{p.name}={wire(v.value)!r} is {v.label}"
+                case.soft = soft or v.lenient
+                yield case
+        base_body = self.valid_body(op)
+        if base_body is NO_BODY:
+            return
+        yield from self._negative_bodies(op, base_body)
+
+    def _negative_bodies(self, op: Operation, base_body: Any) -> Iterator[Case]:
+        assert op.request_body is not None
+        mt = op.request_body.content[self.body_media(op)]
+        deref = op.spec.resolver.deref
+        for at, schema, soft in self._body_slots(op, base_body):
+            parent_at, _, name = at.rpartition("/")
+            parent_schema = self._schema_at(op, parent_at)
+            required = name in (parent_schema.get("required") or []) if isinstance(parent_schema, dict) else False
+            if required and _has(base_body, at):
+                body = _drop_at(copy.deepcopy(base_body), at)
+                case = self._base(op, "negative", f"body without mandatory {at}")
+                case.body, case.expect, case.location = body, REJECT, "/body" + at
+                case.reason, case.soft = f"the mandatory body field {at} is missing", soft
+                yield case
+            for v in invalids(schema, deref, on_wire="json"):
+                body = _set_at(copy.deepcopy(base_body), at, v.value)
+                if self._body_valid(op, body):
+                    continue
+                case = self._base(op, "negative", f"body {at} {v.label}")
+                case.body, case.expect, case.location = body, REJECT, "/body" + at
+                case.reason = f"{at} = {json.dumps(v.value, ensure_ascii=False)[:40]} is {v.label}"
+                case.soft = soft or v.lenient
+                yield case
+        case = self._base(op, "negative", "malformed JSON body")
+        case.body, case.raw_body, case.expect = NO_BODY, b'{"not json": ', REJECT
+        case.content_type, case.location, case.reason = mt.media, "/body", "the body is not valid JSON"
+        yield case
+        case = self._base(op, "negative", "undocumented Content-Type")
+        case.content_type, case.expect, case.location = "text/plain", REJECT, "/header/content-type"
+        case.reason = "text/plain is not a documented request Content-Type"
+        yield case
+
+    def auth(self, op: Operation) -> Iterator[Case]:
+        if not op.requires_auth:
+            return
+        names = self._auth_header_names(op)
+        case = self._base(op, "auth", "without credentials")
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() not in names}
+        case.expect, case.location, case.reason = REFUSE, "/header", "no credentials were sent"
+        yield case
+        case = self._base(op, "auth", "with wrong credentials")
+        for alt in op.security_schemes:
+            for s in alt:
+                if s.location == "header" and s.param:
+                    value = f"Bearer {BAD_CREDENTIAL}" if s.scheme == "bearer" else BAD_CREDENTIAL
+                    case.headers = {k: v for k, v in case.headers.items() if k.lower() != s.param.lower()}
+                    case.headers[s.param] = value
+            break
+        case.expect, case.location, case.reason = REFUSE, "/header", "the credentials are wrong"
+        yield case
+
+    def plan(self, op: Operation) -> list[Case]:
+        return [*self.samples(op), *self.positive(op), *self.negative(op), *self.auth(op)]
+
+    # -- helpers --------------------------------------------------------------
+    def _set_param(self, case: Case, p: Parameter, value: Any) -> None:
+        if p.location == "path":
+            case.path_params[p.name] = wire(value)
+        elif p.location == "query":
+            case.query[p.name] = value
+        elif p.location == "header":
+            case.headers[p.name] = wire(value)
+
+    def _drop_param(self, case: Case, p: Parameter) -> None:
+        if p.location == "query":
+            case.query.pop(p.name, None)
+        elif p.location == "header":
+            case.headers = {k: v for k, v in case.headers.items() if k.lower() != p.name.lower()}
+
+    def _body_valid(self, op: Operation, body: Any) -> bool:
+        assert op.request_body is not None
+        mt = op.request_body.content[self.body_media(op)]
+        return mt.schema is not None and op.spec.compiled(mt.schema, closed=False, direction="request").is_valid(body)
+
+    def _schema_at(self, op: Operation, at: str) -> Any:
+        assert op.request_body is not None
+        deref = op.spec.resolver.deref
+        node = deref(op.request_body.content[self.body_media(op)].schema)
+        for token in jp.split(at):
+            if not isinstance(node, dict):
+                return {}
+            if token.isdigit() and "items" in node:
+                node = deref(node["items"])
+            else:
+                node = deref((node.get("properties") or {}).get(token, {}))
+        return node
+
+    def _body_slots(self, op: Operation, body: Any) -> Iterator[tuple[str, dict[str, Any], bool]]:
+        """(pointer, schema, soft) of every documented body property, depth-first."""
+        assert op.request_body is not None
+        deref = op.spec.resolver.deref
+        root = deref(op.request_body.content[self.body_media(op)].schema)
+
+        def walk(node: Any, at: str, soft: bool, depth: int) -> Iterator[tuple[str, dict[str, Any], bool]]:
+            if not isinstance(node, dict) or depth > 4:
+                return
+            for name, prop in (node.get("properties") or {}).items():
+                child = deref(prop)
+                if not isinstance(child, dict):
+                    continue
+                here = jp.join(at, name)
+                child_soft = soft or "x-undocumented" in child or "x-docs-gap" in child
+                yield here, child, child_soft
+                if "properties" in child:
+                    yield from walk(child, here, child_soft, depth + 1)
+                elif child.get("type") == "array" and isinstance(deref(child.get("items")), dict):
+                    items = deref(child["items"])
+                    if _has(body, here) and isinstance(jp.resolve(body, here), list) and jp.resolve(body, here):
+                        yield from walk(items, here + "/0", child_soft or "x-undocumented" in items, depth + 1)
+
+        yield from walk(root, "", "x-undocumented" in root, 0)
+
+
+def _has(doc: Any, at: str) -> bool:
+    return jp.resolve(doc, at, _MISSING) is not _MISSING
+
+
+_MISSING = object()
+
+
+def _set_at(doc: Any, at: str, value: Any) -> Any:
+    tokens = jp.split(at)
+    if not tokens:
+        return value
+    node = doc
+    for token in tokens[:-1]:
+        if isinstance(node, list):
+            node = node[int(token)]
+        else:
+            node = node.setdefault(token, {})
+    if isinstance(node, list):
+        node[int(tokens[-1])] = value
+    else:
+        node[tokens[-1]] = value
+    return doc
+
+
+def _drop_at(doc: Any, at: str) -> Any:
+    tokens = jp.split(at)
+    node = doc
+    for token in tokens[:-1]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    if isinstance(node, dict):
+        node.pop(tokens[-1], None)
+    return doc

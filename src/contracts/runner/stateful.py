@@ -1,0 +1,305 @@
+"""Stateful chains read from the spec: OpenAPI links and ``x-pagination``.
+
+* Round trip: a link with ``x-round-trip`` (createJob -> getJob) is followed
+  and what the first call sent is compared with what the second returns.
+* Pagination: an operation with ``x-pagination`` is walked page by page.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+from ..core import pointer as jp
+from ..core.finding import Finding, Kind, Severity
+from ..core.spec import Operation
+from ..core.validator import Contract
+from .cases import NO_BODY, Case, wire
+from .checks import Context, Exchange
+from .plan import Planner
+from .values import valid
+
+Execute = Callable[[Case], Exchange]
+MAX_PAGES = 12
+_MISSING = object()
+
+
+# -- runtime expressions --------------------------------------------------------
+def evaluate(expression: Any, exchange: Exchange) -> Any:
+    """An OpenAPI runtime expression against one exchange; constants pass through."""
+    if not isinstance(expression, str) or not expression.startswith("$"):
+        return expression
+    if expression == "$statusCode":
+        return exchange.response.status if exchange.response else _MISSING
+    source, _, rest = expression.partition(".")
+    if source not in ("$request", "$response"):
+        return _MISSING
+    if rest.startswith("body"):
+        pointer = rest.partition("#")[2]
+        if source == "$response":
+            if exchange.response is None:
+                return _MISSING
+            try:
+                body = exchange.response.json()
+            except ValueError:
+                return _MISSING
+        else:
+            body = exchange.case.body
+            if body is NO_BODY:
+                return _MISSING
+        return jp.resolve(body, pointer if pointer not in ("", "/") else "", _MISSING)
+    where, _, name = rest.partition(".")
+    if source == "$request":
+        if where == "query":
+            return exchange.case.query.get(name, _MISSING)
+        if where == "path":
+            return exchange.case.path_params.get(name, _MISSING)
+        if where == "header":
+            for k, value in exchange.case.headers.items():
+                if k.lower() == name.lower():
+                    return value
+    elif where == "header" and exchange.response is not None:
+        found = exchange.response.header(name)
+        return found if found is not None else _MISSING
+    return _MISSING
+
+
+def _find_op(contract: Contract, operation_id: str) -> Operation | None:
+    return next((o for o in contract.operations if o.operation_id == operation_id), None)
+
+
+# -- round trip -----------------------------------------------------------------
+def round_trip_sources(planner: Planner, op: Operation) -> list[Case]:
+    """Create calls to follow: the docs sample, and a body with mandatory fields only."""
+    if not any("x-round-trip" in link for r in op.responses.values() for link in r.links.values()):
+        return []
+    cases = []
+    for case in planner.samples(op):
+        case.phase, case.name = "stateful", f"round trip from {case.name}"
+        cases.append(case)
+    minimal = planner._base(op, "stateful", "round trip from a body with mandatory fields only")
+    if op.request_body is not None:
+        mt = op.request_body.content[planner.body_media(op)]
+        if mt.schema is not None:
+            minimal.body = valid(mt.schema, op.spec.resolver.deref)
+    cases.append(minimal)
+    return cases
+
+
+def run_round_trips(contract: Contract, planner: Planner, op: Operation, execute: Execute) -> Iterator[list[Exchange]]:
+    for source in round_trip_sources(planner, op):
+        first = execute(source)
+        if first.outcome is None or first.outcome.kind != "success" or first.outcome.response is None:
+            continue  # positive_data_acceptance speaks for a failed create
+        for link_name, link in first.outcome.response.links.items():
+            if "x-round-trip" not in link:
+                continue
+            target = _find_op(contract, str(link.get("operationId", "")))
+            if target is None:
+                continue
+            case = planner._base(target, "stateful", f"{link_name} after {source.name}")
+            for name, expression in (link.get("parameters") or {}).items():
+                value = evaluate(expression, first)
+                if value is _MISSING:
+                    continue
+                p = next((p for p in target.parameters if p.name == name), None)
+                if p is None:
+                    continue
+                if p.location == "path":
+                    case.path_params[name] = wire(value)
+                elif p.location == "query":
+                    case.query[name] = value
+                elif p.location == "header":
+                    case.headers[name] = wire(value)
+            case.meta = {"link": link_name, "rule": link["x-round-trip"], "source": first}
+            yield [first, execute(case)]
+
+
+def _diff(sent: Any, stored: Any, at: str) -> Iterator[tuple[str, Any, Any]]:
+    if isinstance(sent, dict):
+        if not isinstance(stored, dict):
+            yield at, sent, stored
+            return
+        for key, value in sent.items():
+            if key not in stored:
+                yield jp.join(at, key), value, _MISSING
+            else:
+                yield from _diff(value, stored[key], jp.join(at, key))
+    elif isinstance(sent, list):
+        if not isinstance(stored, list) or len(stored) != len(sent):
+            yield at, sent, stored
+            return
+        for index, (a, b) in enumerate(zip(sent, stored)):
+            yield from _diff(a, b, jp.join(at, index))
+    elif isinstance(sent, bool) or isinstance(stored, bool):
+        if sent is not stored:
+            yield at, sent, stored
+    elif isinstance(sent, (int, float)) and isinstance(stored, (int, float)):
+        if sent != stored:
+            yield at, sent, stored
+    elif sent != stored:
+        yield at, sent, stored
+
+
+def _defaults(op: Operation, sent: Any, stored: Any, at: str = "", schema: Any = None,
+              depth: int = 0) -> Iterator[tuple[str, Any, Any]]:
+    """(pointer, documented default, stored value) where the create omitted a defaulted field."""
+    deref = op.spec.resolver.deref
+    if schema is None:
+        if op.request_body is None:
+            return
+        schema = next(iter(op.request_body.content.values())).schema
+    node = deref(schema)
+    if not isinstance(node, dict) or depth > 5 or not isinstance(stored, dict):
+        return
+    for name, prop in (node.get("properties") or {}).items():
+        child = deref(prop)
+        if not isinstance(child, dict):
+            continue
+        here = jp.join(at, name)
+        given = sent.get(name, _MISSING) if isinstance(sent, dict) else _MISSING
+        kept = stored.get(name, _MISSING)
+        if given is _MISSING and "default" in child and kept is not _MISSING:
+            if list(_diff(child["default"], kept, here)):
+                yield here, child["default"], kept
+        if "properties" in child and kept is not _MISSING:
+            yield from _defaults(op, given if given is not _MISSING else {}, kept, here, child, depth + 1)
+
+
+def round_trip_findings(ctx: Context) -> Iterator[Finding]:
+    if len(ctx.chain) != 2:
+        return
+    first, second = ctx.chain
+    rule = second.case.meta.get("rule") or {}
+    target = second.case.operation.operation_id
+    if second.outcome is None or second.outcome.kind != "success":
+        status = second.response.status if second.response else "no answer"
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "",
+                          f"{target} did not return what {first.case.operation.operation_id} just created "
+                          f"({status}{', an error envelope' if second.outcome and second.outcome.kind == 'error-envelope' else ''})",
+                          exchange=second)
+        return
+    sent = evaluate(rule.get("sent", "$request.body#/"), first)
+    stored = evaluate(rule.get("stored", "$response.body#/"), second)
+    stored_at = str(rule.get("stored", "")).partition("#")[2].rstrip("/")
+    if sent is _MISSING or stored is _MISSING:
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at,
+                          f"{target} returned no stored object at {stored_at or '/'}", exchange=second)
+        return
+    for at, a, b in _diff(sent, stored, ""):
+        shown = "nothing" if b is _MISSING else repr(b)
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at + at,
+                          f"{first.case.operation.operation_id} sent {a!r} at {at or '/'}, {target} returned {shown}",
+                          exchange=second)
+    for at, default, kept in _defaults(first.case.operation, sent, stored):
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at + at,
+                          f"{at} was omitted, so the documented default {default!r} applies, but {target} "
+                          f"returned {kept!r}", exchange=second)
+
+
+# -- pagination -------------------------------------------------------------------
+def _page_size(op: Operation, name: str) -> int:
+    p = op.param("query", name)
+    lo = p.schema.get("minimum", 1) if p else 1
+    hi = p.schema.get("maximum", 3) if p else 3
+    return max(int(lo), min(3, int(hi)))
+
+
+def run_pagination(planner: Planner, op: Operation, execute: Execute) -> list[Exchange]:
+    cfg = op.extensions.get("x-pagination")
+    if not isinstance(cfg, dict):
+        return []
+    chain: list[Exchange] = []
+    if cfg.get("style") == "marker":
+        size = _page_size(op, cfg["limit"])
+        marker: Any = None
+        for n in range(MAX_PAGES):
+            case = planner._base(op, "stateful", f"pagination page {n + 1} ({cfg['limit']}={size})")
+            case.query[cfg["limit"]] = size
+            if marker is not None:
+                case.query[cfg["marker"]] = marker
+            case.meta = {"pagination": cfg, "size": size, "marker": marker}
+            ex = execute(case)
+            chain.append(ex)
+            items = _items(ex, cfg)
+            if items is None or not items or len(items) < size:
+                break
+            marker = _body_value(ex, cfg.get("next", ""))
+            if not isinstance(marker, str):
+                break
+    elif cfg.get("style") == "page":
+        size = _page_size(op, cfg["size"])
+        first = int(cfg.get("first", 0))
+        for n in range(MAX_PAGES):
+            case = planner._base(op, "stateful", f"pagination page {first + n} ({cfg['size']}={size})")
+            case.query[cfg["size"]] = size
+            case.query[cfg["page"]] = first + n
+            case.meta = {"pagination": cfg, "size": size, "page": first + n}
+            ex = execute(case)
+            chain.append(ex)
+            items = _items(ex, cfg)
+            if items is None or len(items) < size:
+                break
+    return chain
+
+
+def _body_value(ex: Exchange, pointer: str) -> Any:
+    if ex.response is None:
+        return _MISSING
+    try:
+        return jp.resolve(ex.response.json(), pointer, _MISSING)
+    except ValueError:
+        return _MISSING
+
+
+def _items(ex: Exchange, cfg: dict[str, Any]) -> list[Any] | None:
+    if ex.outcome is None or ex.outcome.kind != "success":
+        return None
+    items = _body_value(ex, cfg.get("items", ""))
+    return items if isinstance(items, list) else None
+
+
+def pagination_findings(ctx: Context) -> Iterator[Finding]:
+    seen: dict[Any, int] = {}
+    previous_marker: str | None = None
+    for index, ex in enumerate(ctx.chain):
+        cfg, size = ex.case.meta.get("pagination"), ex.case.meta.get("size")
+        if not isinstance(cfg, dict):
+            continue
+        items = _items(ex, cfg)
+        if items is None:
+            break
+        where = "/body" + cfg.get("items", "")
+        if isinstance(size, int) and len(items) > size:
+            param = cfg.get("limit") or cfg.get("size")
+            yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+                              f"page {index + 1} has {len(items)} records although {param}={size}", exchange=ex)
+        ids = [jp.resolve(item, cfg.get("id", ""), _MISSING) for item in items]
+        for n, record_id in enumerate(ids):
+            if record_id is _MISSING:
+                continue
+            if record_id in seen:
+                yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, jp.join(where, n),
+                                  f"record {record_id!r} on page {index + 1} already appeared on page "
+                                  f"{seen[record_id] + 1}", exchange=ex)
+            else:
+                seen[record_id] = index
+        if cfg.get("style") == "marker":
+            marker = ex.case.meta.get("marker")
+            if cfg.get("order") == "descending":
+                text = [str(i) for i in ids if i is not _MISSING]
+                if text != sorted(text, reverse=True) or len(set(text)) != len(text):
+                    yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+                                      f"page {index + 1} is not in strictly descending id order", exchange=ex)
+                if isinstance(marker, str):
+                    above = [i for i in text if i.lower() >= marker.lower()]
+                    if above:
+                        yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+                                          f"with marker {marker!r}, page {index + 1} still returned "
+                                          f"{above[0]!r}, which is not below the marker", exchange=ex)
+            if isinstance(marker, str) and previous_marker is not None and marker.lower() >= previous_marker.lower():
+                yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, "/body" + cfg.get("next", ""),
+                                  f"the marker did not move downward ({previous_marker!r} then {marker!r})",
+                                  exchange=ex)
+            if isinstance(marker, str):
+                previous_marker = marker
+

@@ -1,0 +1,134 @@
+"""Sending a request: over HTTP with hard limits, or in-process to an ASGI app.
+
+A slow or hanging server is cut off by the per-request timeout (connect,
+read and a total deadline while streaming); a body above the cap is not
+loaded whole. Connection and TLS failures are set-up errors, not findings.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from ..core.http import Request, Response
+
+
+class TransportError(Exception):
+    """A request that got no HTTP answer."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind = kind  # connect | tls | timeout | protocol
+        self.message = message
+        super().__init__(message)
+
+
+class Transport(Protocol):
+    base_url: str
+    description: str
+
+    def send(self, request: Request) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Limits:
+    timeout: float = 10.0
+    body_limit: int = 10 * 1024 * 1024
+
+
+def _read_capped(stream: Any, limit: int, deadline: float, url: str) -> tuple[bytes, bool, int]:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in stream:
+        size += len(chunk)
+        if size > limit:
+            keep = limit - (size - len(chunk))
+            if keep > 0:
+                chunks.append(chunk[:keep])
+            return b"".join(chunks), True, size
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise TransportError("timeout", f"{url}: the response body did not finish within the timeout")
+    return b"".join(chunks), False, size
+
+
+class HttpTransport:
+    """httpx over the network, with a timeout per request and a body cap."""
+
+    def __init__(self, base_url: str, limits: Limits | None = None, *, verify: bool = True) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.description = self.base_url
+        self.limits = limits or Limits()
+        t = self.limits.timeout
+        self._client = httpx.Client(timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
+                                    follow_redirects=False, verify=verify)
+
+    def send(self, request: Request) -> Response:
+        started = time.monotonic()
+        deadline = started + self.limits.timeout
+        url = request.url
+        try:
+            req = self._client.build_request(request.method, url, headers=list(request.headers),
+                                             content=request.body)
+            resp = self._client.send(req, stream=True)
+            try:
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > self.limits.body_limit:
+                    body, truncated, size = b"", True, int(declared)
+                else:
+                    body, truncated, size = _read_capped(resp.iter_bytes(), self.limits.body_limit, deadline, url)
+            finally:
+                resp.close()
+            return Response(resp.status_code, tuple(resp.headers.multi_items()), body, truncated,
+                            size if truncated else None, time.monotonic() - started)
+        except httpx.TimeoutException:
+            raise TransportError("timeout", f"{url}: no answer within {self.limits.timeout:g} s") from None
+        except httpx.ConnectError as exc:
+            cause = exc.__context__ or exc.__cause__
+            if isinstance(cause, ssl.SSLError) or "SSL" in str(exc) or "certificate" in str(exc).lower():
+                raise TransportError("tls", f"{url}: TLS failure: {_first_line(exc)}") from None
+            raise TransportError("connect", f"{url}: cannot connect: {_first_line(exc)}") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise TransportError("protocol", f"{url}: the connection broke: {_first_line(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise TransportError("protocol", f"{url}: {_first_line(exc)}") from None
+
+    def close(self) -> None:
+        self._client.close()
+
+
+class AsgiTransport:
+    """In-process calls into an ASGI app (the embedded mock): no sockets."""
+
+    def __init__(self, app: Any, description: str = "embedded mock (in-process)",
+                 limits: Limits | None = None) -> None:
+        from starlette.testclient import TestClient
+
+        self.base_url = "http://mock.invalid"
+        self.description = description
+        self.limits = limits or Limits()
+        self._client = TestClient(app, base_url=self.base_url, raise_server_exceptions=False)
+        self._client.__enter__()  # start the app's lifespan once, not per request
+
+    def send(self, request: Request) -> Response:
+        started = time.monotonic()
+        resp = self._client.request(request.method, request.url, headers=list(request.headers),
+                                    content=request.body)
+        body = resp.content
+        truncated = len(body) > self.limits.body_limit
+        return Response(resp.status_code, tuple(resp.headers.multi_items()),
+                        body[: self.limits.body_limit] if truncated else body, truncated,
+                        len(body) if truncated else None, time.monotonic() - started)
+
+    def close(self) -> None:
+        self._client.__exit__(None, None, None)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,164 @@
+"""Values derived from a schema: one valid value, boundary values, invalid values.
+
+Every value is checked against the compiled schema before it is used, so a
+"valid" case is valid and an "invalid" case is invalid by the spec's own
+definition: the checker never blames a server for its own mistake.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import regexgen
+
+FILL = "contracts"
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str  # e.g. "above the maximum 50"
+    value: Any
+    lenient: bool = False  # servers commonly coerce this one (a number sent for a string)
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    t = schema.get("type")
+    if isinstance(t, list):
+        return [x for x in t if x != "null"]
+    if isinstance(t, str):
+        return [t]
+    if "properties" in schema:
+        return ["object"]
+    if "items" in schema:
+        return ["array"]
+    return []
+
+
+def _string(schema: dict[str, Any], length: int | None = None, rng: random.Random | None = None) -> str:
+    pattern = schema.get("pattern")
+    lo = int(schema.get("minLength", 0))
+    hi = schema.get("maxLength")
+    if pattern:
+        wanted = length if length is not None else max(lo, 1)
+        text = regexgen.example(pattern, rng=rng, min_length=wanted, max_repeat=max(3, wanted))
+        if length is not None and len(text) != length:
+            text = _stretch(text, length, pattern)
+        return text
+    if length is None:
+        length = max(lo, min(len(FILL), hi if isinstance(hi, int) else len(FILL)))
+        if rng is not None:
+            return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(max(length, 1)))[
+                : hi if isinstance(hi, int) else None] or ("a" * lo)
+    return (FILL * (length // len(FILL) + 1))[:length]
+
+
+def _stretch(text: str, length: int, pattern: str) -> str:
+    """Try to make a pattern-conforming string exactly ``length`` long."""
+    import re
+
+    compiled = re.compile(pattern)
+    for fill in (text[-1:] or "a", "a", "0", "_"):
+        candidate = (text + fill * length)[:length]
+        if compiled.search(candidate):
+            return candidate
+    return text
+
+
+def valid(schema: dict[str, Any], deref: Callable[[Any], Any], rng: random.Random | None = None,
+          depth: int = 0) -> Any:
+    """One value the schema accepts: default, example, first enum value, or built from the type."""
+    schema = deref(schema)
+    if not isinstance(schema, dict):
+        return FILL
+    if rng is None:
+        for key in ("default", "example"):
+            if key in schema and schema[key] is not None:
+                return schema[key]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        choices = [v for v in schema["enum"] if v is not None] or schema["enum"]
+        return choices[0] if rng is None else rng.choice(choices)
+    types = _types(schema)
+    kind = types[0] if types else "string"
+    if kind in ("integer", "number"):
+        lo, hi = schema.get("minimum"), schema.get("maximum")
+        if rng is not None:
+            a = int(lo) if lo is not None else -1000
+            b = int(hi) if hi is not None else a + 1000
+            return rng.randint(a, max(a, b))
+        if lo is not None:
+            return int(lo) if kind == "integer" else lo
+        if hi is not None:
+            return min(int(hi), 1)
+        return 1
+    if kind == "boolean":
+        return True if rng is None else rng.choice([True, False])
+    if kind == "array":
+        if depth > 4:
+            return []
+        count = max(int(schema.get("minItems", 1)), 1)
+        return [valid(schema.get("items", {}), deref, rng, depth + 1) for _ in range(count)]
+    if kind == "object":
+        if depth > 4:
+            return {}
+        props = schema.get("properties") or {}
+        required = schema.get("required") or []
+        return {name: valid(props.get(name, {}), deref, rng, depth + 1) for name in required}
+    return _string(schema, rng=rng)
+
+
+def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Variant]:
+    """Valid values at the documented edges."""
+    schema = deref(schema)
+    out: list[Variant] = []
+    types = _types(schema)
+    if not isinstance(schema, dict) or "enum" in schema:
+        return out
+    if "integer" in types or "number" in types:
+        for key, label in (("minimum", "the minimum"), ("maximum", "the maximum")):
+            if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool):
+                out.append(Variant(f"{label} {schema[key]}", schema[key]))
+    if "string" in types:
+        hi = schema.get("maxLength")
+        if isinstance(hi, int) and hi > 0:
+            out.append(Variant(f"the maximum length {hi}", _string(schema, length=hi)))
+    return out
+
+
+def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: str) -> list[Variant]:
+    """Values the schema rejects. ``on_wire`` is "query" (everything is text) or "json"."""
+    schema = deref(schema)
+    out: list[Variant] = []
+    if not isinstance(schema, dict):
+        return out
+    types = _types(schema)
+    if "integer" in types or "number" in types:
+        out.append(Variant("not a number", "not-a-number"))
+        lo, hi = schema.get("minimum"), schema.get("maximum")
+        step = 1
+        if isinstance(lo, (int, float)) and not isinstance(lo, bool):
+            out.append(Variant(f"below the minimum {lo}", lo - step))
+        if isinstance(hi, (int, float)) and not isinstance(hi, bool):
+            out.append(Variant(f"above the maximum {hi}", hi + step))
+    elif "boolean" in types and on_wire == "json":
+        out.append(Variant("a string instead of a boolean", "yes"))
+    elif "string" in types:
+        if isinstance(schema.get("enum"), list):
+            out.append(Variant("a value outside the documented list", "NOT_A_DOCUMENTED_VALUE"))
+        hi = schema.get("maxLength")
+        if isinstance(hi, int):
+            text = _string(schema, length=hi + 1) if schema.get("pattern") else "x" * (hi + 1)
+            out.append(Variant(f"longer than the maximum length {hi}", text))
+        lo = schema.get("minLength")
+        if isinstance(lo, int) and lo > 0:
+            out.append(Variant(f"shorter than the minimum length {lo}", ""))
+        if schema.get("pattern"):
+            out.append(Variant(f"not matching the pattern {schema['pattern']}", "!not valid!"))
+        if on_wire == "json":
+            out.append(Variant("a number instead of a string", 12345, lenient=True))
+    elif "array" in types and on_wire == "json":
+        out.append(Variant("an object instead of an array", {"not": "an array"}))
+    elif "object" in types and on_wire == "json":
+        out.append(Variant("a string instead of an object", "not an object"))
+    return out

@@ -1,0 +1,153 @@
+"""Small vendor servers for the checker's tests: correct, or broken in one way.
+
+They validate requests with the core (as a careful vendor would) and answer
+in the vendor's envelope. ``broken`` names the one thing to get wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request as StarletteRequest
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contracts.core.http import Request
+from contracts.core.validator import Contract
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "s3cr3t-token-value"
+TASKS = [{"task_id": f"{n:024x}", "task_name": f"task {n}", "task_type": "softwareUpgrade", "status": "Success",
+          "create_time": "20240101T000000Z", "targets": ["d1"]} for n in range(20, 1, -1)]
+COMMAND = {"device_id": "c1224afb-e9f0-4916-8220-b6bab568e888", "command_id": "b1224afb-e9f0-4916-8220-b6bab568e888",
+           "service_id": "Switch", "command_name": "ON_OFF", "paras": {"value": "ON"}, "expire_time": 0,
+           "send_strategy": "immediately", "created_time": "20151212T121212Z", "status": "DELIVERED",
+           "result": {"code": 200}, "sent_time": "20151212T121212Z", "delivered_time": "20151212T121212Z",
+           "response_time": "20151212T131312Z"}
+
+
+def _json(data: Any, status: int = 200, ctype: str = "application/json") -> Response:
+    return Response(json.dumps(data), status_code=status, media_type=ctype)
+
+
+def iotda_app(broken: str | None = None) -> Starlette:
+    contract = Contract.from_paths([ROOT / "specs" / "iotda-v5.yaml"])
+
+    async def handle(request: StarletteRequest) -> Response:
+        body = await request.body()
+        req = Request(request.method, str(request.url), tuple(request.headers.items()), body or None)
+        match = contract.match(req)
+        if match is None:
+            return _json({"error_code": "IOTDA.000404", "error_msg": "no such API"}, 404)
+        if broken != "ignore-auth" and request.headers.get("x-auth-token") != TOKEN:
+            return _json({"error_code": "IOTDA.000002", "error_msg": "Authentication failed."}, 401)
+        problems = [v for v in contract.request_violations(req, match.operation, match.path_params)
+                    if v.kind not in ("undocumented-field", "missing-auth")]
+        if problems and broken != "accept-invalid":
+            return _json({"error_code": "IOTDA.000006", "error_msg": problems[0].message}, 400)
+        if match.operation.operation_id == "ShowAsyncDeviceCommand":
+            p = match.path_params
+            if (p.get("device_id"), p.get("command_id")) != (COMMAND["device_id"], COMMAND["command_id"]):
+                return _json({"error_code": "IOTDA.014000", "error_msg": "The command does not exist."}, 404)
+            data: Any = dict(COMMAND)
+        else:
+            q = request.query_params
+            limit = int(q.get("limit", "10")) if q.get("limit", "10").isdigit() else 10
+            marker = q.get("marker", "f" * 24)
+            rows = [t for t in TASKS if t["task_id"] < marker.lower()]
+            page = rows if broken == "ignore-limit" else rows[:limit]
+            data = {"batchtasks": page, "page": {"count": len(rows)}}
+            if page:
+                data["page"]["marker"] = page[-1]["task_id"]
+        status, ctype = 200, "application/json"
+        if broken == "wrong-type" and "expire_time" in data:
+            data["expire_time"] = "0"
+        if broken == "enum" and "status" in data:
+            data["status"] = "DONE"
+        if broken == "pattern" and "created_time" in data:
+            data["created_time"] = "2015-12-12T12:12:12Z"
+        if broken == "undocumented-field":
+            data["surprise"] = True
+        if broken == "content-type":
+            ctype = "text/plain"
+        if broken == "status":
+            status = 202
+        return _json(data, status, ctype)
+
+    return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "POST"])])
+
+
+JOBS: dict[str, Any] = {}
+
+
+def enos_app(broken: str | None = None) -> Starlette:
+    contract = Contract.from_paths([ROOT / "specs" / "enos-connect-v2.5.yaml"])
+    jobs: dict[tuple[str, str], Any] = {}
+
+    def envelope(code: int, msg: str, data: Any = None) -> Response:
+        return _json({"code": code, "msg": msg, "requestId": "r-1", "data": data})
+
+    async def handle(request: StarletteRequest) -> Response:
+        body = await request.body()
+        req = Request(request.method, str(request.url), tuple(request.headers.items()), body or None)
+        match = contract.match(req)
+        if match is None:
+            return envelope(-1, "unknown action")
+        problems = [v for v in contract.request_violations(req, match.operation, match.path_params)
+                    if v.kind != "undocumented-field"]
+        if problems:
+            return envelope(0 if broken == "error-as-success" else -1, problems[0].message,
+                            "" if broken == "error-as-success" else None)
+        org = request.query_params["orgId"]
+        if match.operation.operation_id == "createJob":
+            job = json.loads(body)
+            job.setdefault("timeoutPolicy", {}).setdefault("inProgressTimeoutInSeconds", 30)
+            job["timeoutPolicy"].setdefault("ttlTimeoutInSeconds", 0)
+            retry = job.setdefault("retryPolicy", {})
+            retry.setdefault("retryIntervalInSeconds", 300)
+            retry.setdefault("retryCount", 3)
+            job_id = f"job{len(jobs) + 1}"
+            job.update({"orgId": org, "jobId": job_id, "status": "ENABLED", "createTimestamp": 1718952422050})
+            if broken == "round-trip":
+                job["desc"] = "changed"
+            jobs[(org, job_id)] = job
+            return envelope(0, "OK", job_id)
+        found = jobs.get((org, request.query_params["jobId"]))
+        if found is None:
+            return envelope(-1, "job not found")
+        return envelope(0, "OK", found)
+
+    return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "POST"])])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """Run ``app`` on 127.0.0.1 on a free port in a thread; yield its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

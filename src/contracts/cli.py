@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import click
 
@@ -92,6 +92,132 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
     loaded = [load_spec(p) for p in _spec_paths(specs)]
     path = docs_report.write(loaded, run_audit(loaded), out_dir)
     click.echo(f"wrote {path}")
+
+
+@cli.command()
+@click.option("--spec", "specs", multiple=True, type=click.Path(), help="Spec file or folder (repeatable; default specs/).")
+@click.option("--base-url", default=None, help="The implementation to check; default: the embedded mock, in-process.")
+@click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Sent on every request (repeatable).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Fix a parameter's value wherever it appears, e.g. project_id (repeatable).")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None,
+              help="Write report.json, report.md, junit.xml and report.html here.")
+@click.option("--max-examples", type=int, default=0, show_default=True,
+              help="Generated (fuzzed) cases per operation, on top of the planned ones.")
+@click.option("--seed", type=int, default=None, help="Make the run reproducible (default: random, printed).")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
+@click.option("--strict", is_flag=True, help="Undocumented response fields and headers become errors.")
+@click.option("--checks", "checks", default="", metavar="NAME,...", help="Run only these checks.")
+@click.option("--exclude-checks", default="", metavar="NAME,...", help="Skip these checks.")
+@click.option("--max-body", type=int, default=10 * 1024 * 1024, show_default=True,
+              help="Bodies above this many bytes are reported, not loaded.")
+@click.option("--operation", "operations", multiple=True, metavar="OPERATION_ID", help="Only these operations.")
+def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
+          report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
+          exclude_checks: str, max_body: int, operations: Sequence[str]) -> None:
+    """Check a running implementation (or the embedded mock) against the specs."""
+    from .runner.session import Options
+
+    options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=max_examples,
+                      seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
+                      exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations)
+    raise SystemExit(run_check(options, report_dir))
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
+    """Run the check and write reports; returns the exit code. Ctrl-C keeps what ran."""
+    from .report import check as check_report
+    from .report.files import ensure_dir
+    from .report.progress import ProgressObserver
+    from .report.terminal import console, counts_table, print_findings, matrix_table
+    from .runner.session import open_session
+
+    out = console()
+    if report_dir:
+        ensure_dir(report_dir)  # fail early, before any request
+    session = open_session(options, app=app)
+    try:
+        out.print(f"contracts check: {session.transport.description} · {len(session.specs)} spec(s) · "
+                  f"seed {session.seed}")
+        with ProgressObserver(out) as observer:
+            result = session.runner(observer).run(session.selected_operations())
+    finally:
+        session.close()
+    summary = {"command": "check", "strict": options.strict, **result.summary()}
+    if result.setup_error:
+        summary["setup_error"] = result.setup_error
+    report = check_report.Report(summary, result.findings, result.checks)
+    out.print(matrix_table(result.matrix(), result.checks))
+    out.print(counts_table("findings per operation", {
+        op: {k: v for k, v in m.items() if k in ("error", "warning", "info")}
+        for op, m in summary["by_operation"].items()}))
+    print_findings(out, [f for f in result.findings if f.severity.value != "info"], limit=25)
+    sev = summary["by_severity"]
+    out.print(f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
+              f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info (seed {result.seed})")
+    if report_dir:
+        for path in check_report.write(report, report_dir):
+            out.print(f"wrote {path}")
+    if result.setup_error:
+        _fail(result.setup_error)
+        return EXIT_USAGE
+    if result.interrupted:
+        _fail("interrupted; the reports cover what ran so far")
+        return EXIT_INTERRUPTED
+    return result.exit_code
+
+
+@cli.command("validate")
+@click.argument("har", type=click.Path())
+@click.option("--spec", "specs", multiple=True, type=click.Path(), help="Spec file or folder (repeatable; default specs/).")
+@click.option("--base-url", default=None, help="Only entries under this URL; others are skipped.")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None,
+              help="Write report.json, report.md, junit.xml and report.html here.")
+@click.option("--strict", is_flag=True, help="Undocumented fields and headers become errors.")
+def validate_command(har: str, specs: Sequence[str], base_url: str | None, report_dir: str | None,
+                     strict: bool) -> None:
+    """Validate recorded traffic (HAR 1.2) against the specs, offline."""
+    from .core.redact import Redactor
+    from .core.validator import Contract
+    from .report import check as check_report
+    from .report.files import ensure_dir
+    from .report.terminal import console, counts_table, print_findings
+    from .runner.har import validate_har
+    from .runner.session import check_base_url, load
+
+    if report_dir:
+        ensure_dir(report_dir)
+    base_path = ""
+    if base_url:
+        from urllib.parse import urlsplit
+
+        base_path = urlsplit(check_base_url(base_url)).path
+    contract = Contract(load(specs), strict=strict, base_path=base_path, redactor=Redactor())
+    out = console()
+    result = validate_har(contract, har, base_url=base_url)
+    summary = {"command": "validate", "strict": strict, **result.summary()}
+    seen = {f.operation for f in result.findings} | set(result.cases)
+    summary["by_operation"] = {op: m for op, m in summary["by_operation"].items() if op in seen}
+    summary["checks"] = {op: row for op, row in summary["checks"].items() if op in result.cases}
+    out.print(counts_table("findings per operation", {
+        op: {k: v for k, v in m.items() if k in ("error", "warning", "info")}
+        for op, m in summary["by_operation"].items()}))
+    print_findings(out, [f for f in result.findings if f.severity.value != "info"], limit=25)
+    sev = summary["by_severity"]
+    skipped = f", {result.skipped_entries} outside --base-url skipped" if result.skipped_entries else ""
+    out.print(f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
+              f"{sev['info']} info")
+    if report_dir:
+        for path in check_report.write(check_report.Report(summary, result.findings, result.checks), report_dir):
+            out.print(f"wrote {path}")
+    if result.interrupted:
+        _fail("interrupted; the reports cover what ran so far")
+        raise SystemExit(EXIT_INTERRUPTED)
+    raise SystemExit(result.exit_code)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

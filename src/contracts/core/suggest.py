@@ -73,6 +73,9 @@ def did_you_mean(value: str, choices: Sequence[str]) -> str:
     best = nearest(value, choices)
     if best is None:
         return ""
+    containing = [c for c in choices if value and value.lower() in c.lower()]
+    if len(containing) == 1:
+        return f"; did you mean {containing[0]!r}?"
     if distance(value.lower(), best.lower()) <= max(2, len(value) // 3):
         return f"; did you mean {best!r}?"
     return f"; expected one of: {', '.join(repr(c) for c in choices)}"

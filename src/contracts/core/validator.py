@@ -414,3 +414,19 @@ def _cut(body: bytes | None) -> str | None:
     if len(body) > EVIDENCE_BODY_LIMIT:
         text += f"… [{len(body) - EVIDENCE_BODY_LIMIT} more bytes cut]"
     return text
+
+
+def iter_findings(contract: Contract, *exchange: Any, operation: Operation | str | None = None) -> Iterator[Finding]:
+    """Findings for an exchange given as httpx/requests objects, tuples or a HAR entry."""
+    from .adapters import exchange_from
+
+    request, response = exchange_from(*exchange)
+    yield from contract.iter_findings(request, response, operation=operation)
+
+
+def validate(contract: Contract, *exchange: Any, operation: Operation | str | None = None) -> list[Finding]:
+    """Like ``iter_findings`` but raises ContractViolation on any error-level finding."""
+    from .adapters import exchange_from
+
+    request, response = exchange_from(*exchange)
+    return contract.validate(request, response, operation=operation)

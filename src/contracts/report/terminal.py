@@ -43,3 +43,17 @@ def _cell(n: int, severity: str) -> str:
     if not n:
         return "0"
     return f"[{STYLE[Severity(severity)]}]{n}[/]"
+
+
+def matrix_table(matrix: dict[str, dict[str, str]], checks: list[str]) -> Table:
+    """One row per operation: how many checks passed, and which failed or warned."""
+    t = Table(title="checks per operation", title_justify="left")
+    t.add_column("operation")
+    t.add_column("pass", justify="right")
+    t.add_column("failed / warned", overflow="fold")
+    for op, row in matrix.items():
+        passed = sum(1 for c in checks if row.get(c) == "pass")
+        bad = [f"[bold red]{c}[/]" for c in checks if row.get(c) == "fail"]
+        bad += [f"[yellow]{c}[/]" for c in checks if row.get(c) == "warn"]
+        t.add_row(op, str(passed), ", ".join(bad) or "[green]none[/]")
+    return t

@@ -93,17 +93,18 @@ def not_a_server_error(ctx: Context) -> Iterator[Finding]:
 
 
 def _status_text(ex: Exchange) -> str:
+    """'HTTP 200', or 'HTTP 200 with code=0' where an envelope rule reads the body."""
     if ex.response is None:
         return "no answer"
     text = f"HTTP {ex.response.status}"
-    if ex.outcome is not None and ex.outcome.kind == "error-envelope":
+    rule = ex.outcome.response.envelope if ex.outcome is not None and ex.outcome.response else None
+    if rule is not None:
         try:
-            body = ex.response.json()
+            value = rule.field_value(ex.response.json())
         except ValueError:
             return text
-        rule = ex.outcome.response.envelope if ex.outcome.response else None
-        if rule is not None:
-            text += f" with {rule.field.lstrip('/')}={rule.field_value(body)!r}"
+        if rule.has_field(ex.response.json()):
+            text += f" with {rule.field.lstrip('/')}={value!r}"
     return text
 
 

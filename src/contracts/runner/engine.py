@@ -46,7 +46,7 @@ class _Silent:
 class RunResult:
     target: str
     specs: list[str]
-    seed: int
+    seed: int | None
     max_examples: int
     findings: list[Finding] = field(default_factory=list)
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -57,6 +57,7 @@ class RunResult:
     duration: float = 0.0
     interrupted: bool = False
     setup_error: str | None = None
+    skipped_entries: int = 0  # HAR entries outside --base-url
 
     @property
     def exit_code(self) -> int:
@@ -85,8 +86,8 @@ class RunResult:
 
     def summary(self) -> dict[str, Any]:
         by_op: dict[str, dict[str, int]] = {}
-        for op in self.operations:
-            by_op[op] = {"cases": self.cases.get(op, 0), "error": 0, "warning": 0, "info": 0}
+        for op, meta in self.operations.items():
+            by_op[op] = {"spec": meta["spec"], "cases": self.cases.get(op, 0), "error": 0, "warning": 0, "info": 0}
         for f in self.findings:
             by_op.setdefault(f.operation, {"cases": 0, "error": 0, "warning": 0, "info": 0})[f.severity.value] += 1
         return {
@@ -98,6 +99,7 @@ class RunResult:
             "cases": sum(self.cases.values()),
             "requests": self.requests,
             "interrupted": self.interrupted,
+            **({"skipped_entries": self.skipped_entries} if self.skipped_entries else {}),
             "findings": len(self.findings),
             "by_severity": count_by_severity(self.findings),
             "by_operation": by_op,

@@ -1,0 +1,45 @@
+"""Live progress while `contracts check` runs: one bar per operation (rich)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+
+class ProgressObserver:
+    """Implements the runner's Observer protocol with rich progress bars."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console,
+                                 transient=False, disable=not console.is_terminal)
+        self._tasks: dict[str, Any] = {}
+        self._bad: dict[str, int] = {}
+
+    def __enter__(self) -> "ProgressObserver":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def operation_started(self, op: Any, total: int) -> None:
+        self._tasks[op.operation_id] = self.progress.add_task(op.operation_id, total=total, status="")
+
+    def case_done(self, op: Any, exchange: Any) -> None:
+        task = self._tasks.get(op.operation_id)
+        if task is None:
+            return
+        task_info = self.progress.tasks[task]
+        if task_info.total is not None and task_info.completed >= task_info.total:
+            self.progress.update(task, total=task_info.total + 1)
+        status = exchange.response.status if exchange.response is not None else "no answer"
+        self.progress.update(task, advance=1, status=f"last: {status}")
+
+    def operation_finished(self, op: Any) -> None:
+        task = self._tasks.get(op.operation_id)
+        if task is not None:
+            info = self.progress.tasks[task]
+            self.progress.update(task, total=info.completed, status="done")

@@ -1,0 +1,137 @@
+"""Turning command-line style options into a ready runner (shared by the CLI and the pytest plugin)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit
+
+from ..core.errors import UsageError
+from ..core.redact import Redactor, is_secret_header, is_secret_param
+from ..core.spec import Spec, default_spec_dir, iter_spec_paths, load_spec
+from ..core.validator import DEFAULT_BODY_LIMIT, Contract
+from .checks import Check, select
+from .engine import CaseSource, Observer, Runner
+from .plan import Planner
+from .transport import AsgiTransport, HttpTransport, Limits, Transport
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip() or " " in name.strip():
+        raise UsageError(f"--header {text!r} is not 'Name: value' (e.g. --header 'X-Auth-Token: abc')")
+    return name.strip(), value.strip()
+
+
+def parse_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"--param {text!r} is not name=value (e.g. --param project_id=abc123)")
+    return name.strip(), value
+
+
+def check_base_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--base-url {url!r} is not an http(s) URL such as https://iot.example.com")
+    return url.rstrip("/")
+
+
+@dataclass
+class Options:
+    specs: Sequence[str] = ()
+    base_url: str | None = None
+    headers: Sequence[str] = ()
+    params: Sequence[str] = ()
+    max_examples: int = 0
+    seed: int | None = None
+    timeout: float = 10.0
+    strict: bool = False
+    checks: Sequence[str] = ()
+    exclude_checks: Sequence[str] = ()
+    max_body: int = DEFAULT_BODY_LIMIT
+    mock_faults: Sequence[str] = ()
+    operations: Sequence[str] = ()
+
+
+@dataclass
+class Session:
+    options: Options
+    specs: list[Spec]
+    contract: Contract
+    transport: Transport
+    planner: Planner
+    checks: list[Check]
+    seed: int
+    sources: list[CaseSource] = field(default_factory=list)
+
+    def runner(self, observer: Observer | None = None) -> Runner:
+        return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
+                      max_examples=self.options.max_examples, sources=self.sources, observer=observer)
+
+    def selected_operations(self) -> list[Any]:
+        wanted = list(self.options.operations)
+        if not wanted:
+            return list(self.contract.operations)
+        ops = []
+        for name in wanted:
+            ops.append(self.contract.operation(name))
+        return ops
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def load(specs: Sequence[str]) -> list[Spec]:
+    return [load_spec(p) for p in iter_spec_paths(list(specs) or [default_spec_dir()])]
+
+
+def open_session(options: Options, *, app: Any = None) -> Session:
+    """Everything `contracts check` needs; raises UsageError/SpecError on bad input."""
+    if options.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, not {options.timeout}")
+    if options.max_examples < 0:
+        raise UsageError(f"--max-examples must be 0 or more, not {options.max_examples}")
+    headers = dict(parse_header(h) for h in options.headers)
+    params = dict(parse_param(p) for p in options.params)
+    checks = select(options.checks, options.exclude_checks)
+    specs = load(options.specs)
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
+    secrets = [v for k, v in headers.items() if is_secret_header(k)] + \
+              [v for k, v in params.items() if is_secret_param(k)]
+    limits = Limits(timeout=options.timeout, body_limit=options.max_body)
+    auth_names: set[str] = set()
+    transport: Transport
+    if options.base_url:
+        transport = HttpTransport(check_base_url(options.base_url), limits)
+    else:
+        transport, mock_headers = _embedded_mock(specs, seed, options.mock_faults, limits, app)
+        for name, value in mock_headers.items():
+            headers.setdefault(name, value)
+            secrets.append(value)
+            auth_names.add(name.lower())
+    redactor = Redactor(secrets)
+    base_path = urlsplit(options.base_url).path if options.base_url else ""
+    contract = Contract(specs, strict=options.strict, base_path=base_path, body_limit=options.max_body,
+                        redactor=redactor)
+    auth_names |= {h.lower() for h in headers if is_secret_header(h)}
+    planner = Planner(params=params, headers=headers, auth_headers=frozenset(auth_names), seed=seed)
+    return Session(options, specs, contract, transport, planner, checks, seed)
+
+
+def _embedded_mock(specs: list[Spec], seed: int, faults: Iterable[str], limits: Limits,
+                   app: Any) -> tuple[Transport, dict[str, str]]:
+    try:
+        from .. import mock
+    except ImportError:
+        raise UsageError("no --base-url given and the embedded mock is not available; pass --base-url URL") from None
+    if app is None:
+        app = mock.create_app(specs, seed=seed, faults=tuple(faults))
+    headers: dict[str, str] = {}
+    for spec in specs:
+        for op in spec.operations:
+            headers.update(mock.demo_headers(op))
+    label = "embedded mock (in-process)" + (f", faults: {', '.join(faults)}" if faults else "")
+    return AsgiTransport(app, label, limits), headers
+

@@ -1,0 +1,273 @@
+"""The mock as one raw ASGI callable.
+
+Raw ASGI rather than Starlette routing because this is the hot path of a
+load test: routing and validation go through the core ``Contract`` once per
+distinct request (bounded caches remember the verdict), handlers hand back
+pre-serialised bodies, and nothing on the way allocates more than it must.
+
+The order of a request's checks is the vendors': route, body size,
+credentials, input validation, then the operation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
+
+from ..core.classify import Violation
+from ..core.errors import UsageError
+from ..core.finding import Kind
+from ..core.http import Request
+from ..core.spec import Operation, Spec, load_specs
+from ..core.validator import Contract
+from .cache import BoundedCache
+from .credentials import Credentials
+from .enos import EnosVendor
+from .faults import ACCEPT_INVALID, IGNORE_AUTH, SERVER_ERROR, BodyFaults, parse_faults
+from .iotda import IotdaVendor
+from .oceanconnect import OceanConnectVendor
+from .replies import Call, Reply, dumps
+from .vendor import Setup, Vendor
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+VENDORS: tuple[type[Vendor], ...] = (EnosVendor, IotdaVendor, OceanConnectVendor)
+BODY_LIMIT = 1024 * 1024  # bytes; one more byte read tells "too large"
+CACHE_SIZE = 4096
+# Problems no fault can wave through: there is nothing to serve "as if valid".
+STRUCTURAL = frozenset({Kind.INVALID_JSON, Kind.CONTENT_TYPE, Kind.BODY_TOO_LARGE})
+# Problems that do not reject: the core reports them as warnings.
+TOLERATED = frozenset({Kind.UNDOCUMENTED_FIELD})
+SERVER_ERROR_TEXT = "Internal Server Error"
+
+log = logging.getLogger("contracts.mock")
+
+
+class _Disconnected(Exception):
+    """The client went away while its body was being read."""
+
+
+class MockApp:
+    """A stateful, spec-driven stand-in for the vendors' APIs (an ASGI application)."""
+
+    def __init__(self, specs: Sequence[Spec], setup: Setup) -> None:
+        self.specs = list(specs)
+        self.setup = setup
+        self.contract = Contract(self.specs)
+        self.vendors = _vendors(self.specs, setup)
+        self.by_operation: dict[str, Vendor] = {op_id: v for v in self.vendors for op_id in v.ops}
+        self._relevant = {op.operation_id: _relevant_headers(op) for op in self.contract.operations}
+        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(CACHE_SIZE)
+        self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = \
+            BoundedCache(CACHE_SIZE)
+
+    @property
+    def faults(self) -> frozenset[str]:
+        return self.setup.faults
+
+    @property
+    def operations(self) -> list[Operation]:
+        return self.contract.operations
+
+    # -- ASGI -----------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            try:
+                reply = await self.respond(scope, receive)
+            except _Disconnected:
+                return
+            headers = [(b"content-type", reply.content_type.encode()),
+                       (b"content-length", str(len(reply.body)).encode())]
+            if reply.close:
+                headers.append((b"connection", b"close"))
+            for name, value in reply.headers:
+                headers.append((name.encode("latin-1"), value.encode("latin-1")))
+            await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+            await send({"type": "http.response.body", "body": reply.body})
+        elif kind == "lifespan":
+            await _lifespan(receive, send)
+
+    async def respond(self, scope: Scope, receive: Receive) -> Reply:
+        """The reply to one HTTP request; never raises for anything a client sends."""
+        vendor: Vendor | None = None
+        try:
+            method = scope["method"]
+            raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+            path = raw_path.decode("utf-8", "replace")
+            qs = scope.get("query_string", b"").decode("utf-8", "replace")
+            route = self._route(method, path, qs)
+            match, query = route
+            if match is None:
+                return self._unroutable(method, path, query)
+            op = match.operation
+            vendor = self.by_operation[op.operation_id]
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            body: bytes | None = None
+            if "transfer-encoding" in headers or headers.get("content-length", "0") != "0":
+                body, too_large = await _read_body(receive, headers)
+                if too_large:
+                    reply = vendor.reject(None, [Violation(
+                        Kind.BODY_TOO_LARGE, "/body", f"the request body is larger than {BODY_LIMIT} bytes")])
+                    return Reply(reply.status, reply.body, reply.content_type, close=True)
+            call = Call(op, method, path, match.path_params, query, headers, body)
+            missing, errors = self._check(call, qs)
+            faults = self.setup.faults
+            if IGNORE_AUTH not in faults:
+                denied = vendor.authenticate(call, missing)
+                if denied is not None:
+                    return denied
+            if errors and (ACCEPT_INVALID not in faults or any(_structural(v) for v in errors)):
+                return vendor.reject(call, errors)
+            if SERVER_ERROR in faults:
+                return Reply.text(500, SERVER_ERROR_TEXT)
+            return vendor.handle(call)
+        except _Disconnected:
+            raise
+        except Exception:  # a bug in the mock must not become a traceback in a response
+            log.exception("the mock failed on %s %s", scope.get("method"), scope.get("path"))
+            if vendor is not None:
+                return vendor.internal_error()
+            return Reply.json(500, {"error": "internal_error", "message": "the mock failed to answer"})
+
+    # -- steps ----------------------------------------------------------------------
+    def _route(self, method: str, path: str, qs: str) -> tuple[Any, Mapping[str, list[str]]]:
+        key = (method, path, qs)
+        found = self._routes.get(key)
+        if found is None:
+            request = Request(method, _url(path, qs))
+            found = (self.contract.match(request), request.query)
+            self._routes.put(key, found)
+        return found
+
+    def _unroutable(self, method: str, path: str, query: Mapping[str, list[str]]) -> Reply:
+        candidates = self.contract.router.candidates(path)
+        if candidates:
+            vendor = self.by_operation[candidates[0].operation_id]
+            return vendor.unroutable(method, path, query, candidates)
+        return Reply(404, dumps({"error": "not_found",
+                                 "message": f"no documented operation serves {method} {path}"}))
+
+    def _check(self, call: Call, qs: str) -> tuple[list[Violation], list[Violation]]:
+        """(missing credentials, rejecting problems) from the core; remembered for body-less requests."""
+        op_id = call.op.operation_id
+        key = None
+        if call.body is None:
+            key = (op_id, call.path, qs, tuple(call.headers.get(h) for h in self._relevant[op_id]))
+            found = self._checks.get(key)
+            if found is not None:
+                return found
+        request = Request(call.method, _url(call.path, qs), tuple(call.headers.items()), call.body)
+        missing: list[Violation] = []
+        errors: list[Violation] = []
+        for v in self.contract.request_violations(request, call.op, dict(call.path_params)):
+            if v.kind == Kind.MISSING_AUTH:
+                missing.append(v)
+            elif v.kind not in TOLERATED:
+                errors.append(v)
+        if key is not None:
+            self._checks.put(key, (missing, errors))
+        return missing, errors
+
+
+def _url(path: str, qs: str) -> str:
+    # A scheme and host keep a path that starts with "//" a path.
+    return f"http://mock{path}?{qs}" if qs else f"http://mock{path}"
+
+
+def _structural(v: Violation) -> bool:
+    return v.kind in STRUCTURAL or v.location == "/body"
+
+
+def _relevant_headers(op: Operation) -> tuple[str, ...]:
+    """The request headers the core's verdict on ``op`` can depend on."""
+    names = [p.name.lower() for p in op.params("header")]
+    for alternative in op.security_schemes:
+        names += [s.param.lower() for s in alternative if s.location == "header" and s.param]
+    if op.request_body is not None:
+        names.append("content-type")
+    return tuple(dict.fromkeys(names))
+
+
+async def _read_body(receive: Receive, headers: Mapping[str, str]) -> tuple[bytes, bool]:
+    """The body and whether it exceeds BODY_LIMIT; never reads more than BODY_LIMIT + 1 bytes."""
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > BODY_LIMIT:
+        return b"", True
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Disconnected
+        chunk = message.get("body", b"")
+        if chunk:
+            room = BODY_LIMIT + 1 - size
+            chunks.append(chunk[:room])
+            size += min(len(chunk), room)
+            if size > BODY_LIMIT:
+                return b"", True
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def _vendors(specs: Sequence[Spec], setup: Setup) -> list[Vendor]:
+    """One vendor per family of operations; an operation no vendor serves is a usage error."""
+    assigned: dict[type[Vendor], list[Operation]] = {}
+    unknown = []
+    for spec in specs:
+        for op in spec.operations:
+            owner = next((v for v in VENDORS if op.operation_id in v.operations), None)
+            if owner is None:
+                unknown.append(f"{spec.name}: {op.operation_id}")
+            else:
+                assigned.setdefault(owner, []).append(op)
+    if unknown:
+        served = ", ".join(sorted(op for v in VENDORS for op in v.operations))
+        raise UsageError(f"the mock has no behaviour for {', '.join(unknown)} (it serves: {served})")
+    return [vendor(setup, ops) for vendor, ops in assigned.items()]
+
+
+def _load(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathLike[str] | None) -> list[Spec]:
+    if specs is None:
+        return load_specs()
+    if isinstance(specs, (Spec, str, os.PathLike)):
+        specs = [specs]
+    out = []
+    for item in specs:
+        out.extend([item] if isinstance(item, Spec) else load_specs([Path(item)]))
+    if not out:
+        raise UsageError("no specs to serve")
+    return out
+
+
+def create_app(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathLike[str] | None = None, *,
+               seed: int = 0, faults: Iterable[str] = (), credentials: Credentials | Mapping[str, str] | None = None,
+               max_jobs: int = 10_000) -> MockApp:
+    """The mock as an ASGI app serving every operation of ``specs`` (default: every spec in specs/).
+
+    ``seed`` fixes the generated data and ids; ``faults`` names deviations from
+    ``FAULTS``; ``credentials`` replaces the demo ones; ``max_jobs`` caps the
+    EnOS jobs kept (oldest evicted).
+    """
+    active = parse_faults([faults] if isinstance(faults, str) else faults)
+    if max_jobs < 1:
+        raise UsageError(f"max_jobs must be at least 1, not {max_jobs}")
+    setup = Setup(seed=seed, faults=active, credentials=Credentials.of(credentials), max_jobs=max_jobs,
+                  body_faults=BodyFaults(active))
+    return MockApp(_load(specs), setup)

@@ -1,0 +1,97 @@
+"""Huawei IoTDA v5: batch tasks (marker pagination) and asynchronous commands.
+
+Errors are 4xx/5xx with ``{"error_code": "IOTDA.xxxxxx", "error_msg": ...}``;
+the codes are the illustrative ones the spec's examples use.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+from ..core.classify import Violation
+from ..core.spec import Operation
+from .data import BatchTask, async_commands, batch_tasks
+from .faults import IGNORE_LIMIT
+from .replies import Call, Reply, dumps
+from .vendor import Setup, Vendor, describe, docs_sample
+
+UNAUTHORIZED = "IOTDA.000002"
+INVALID = "IOTDA.000006"
+NOT_FOUND = "IOTDA.014000"
+INTERNAL = "IOTDA.000001"
+TOKEN_HEADER = "x-auth-token"
+
+DEFAULT_MARKER = "f" * 24
+DEFAULT_LIMIT = 10
+
+
+def _error(status: int, code: str, message: str) -> Reply:
+    return Reply(status, dumps({"error_code": code, "error_msg": message}))
+
+
+class IotdaVendor(Vendor):
+    name = "IoTDA"
+    operations = frozenset({"ListBatchTasks", "ShowAsyncDeviceCommand"})
+
+    def __init__(self, setup: Setup, operations: Iterable[Operation]) -> None:
+        super().__init__(setup, operations)
+        task_samples: tuple[Any, ...] = ()
+        command_samples: tuple[Any, ...] = ()
+        if "ListBatchTasks" in self.ops:
+            sample = docs_sample(self.ops["ListBatchTasks"])
+            if isinstance(sample, dict) and isinstance(sample.get("batchtasks"), list):
+                task_samples = tuple(t for t in sample["batchtasks"] if isinstance(t, dict) and "task_id" in t)
+        if "ShowAsyncDeviceCommand" in self.ops:
+            sample = docs_sample(self.ops["ShowAsyncDeviceCommand"])
+            if isinstance(sample, dict) and "device_id" in sample and "command_id" in sample:
+                command_samples = (sample,)
+        self.tasks = batch_tasks(setup.seed, task_samples)
+        self.by_type: dict[str, list[BatchTask]] = {}
+        for task in self.tasks:
+            self.by_type.setdefault(task.task_type, []).append(task)
+        self.commands = async_commands(setup.seed, command_samples)
+
+    # -- the error dialect ---------------------------------------------------------
+    def authenticate(self, call: Call, missing: Sequence[Violation]) -> Reply | None:
+        if missing or call.header(TOKEN_HEADER) != self.setup.credentials.iotda_token:
+            return _error(401, UNAUTHORIZED, "The authentication token is invalid.")
+        return None
+
+    def reject(self, call: Call | None, problems: Sequence[Violation]) -> Reply:
+        return _error(400, INVALID, f"Invalid input data: {describe(problems)}")
+
+    def internal_error(self) -> Reply:
+        return _error(500, INTERNAL, "Internal server error.")
+
+    # -- operations ------------------------------------------------------------------
+    def op_list_batch_tasks(self, call: Call) -> Reply:
+        task_type = call.arg("task_type")
+        status = call.arg("status")
+        app_id = call.arg("app_id")
+        marker = (call.arg("marker") or DEFAULT_MARKER).lower()
+        limit = max(0, call.int_arg("limit", DEFAULT_LIMIT))
+        offset = max(0, call.int_arg("offset", 0))
+        key = ("tasks", task_type, status, app_id, marker, limit, offset)
+        return self.cached_success(call.op, key, lambda: self._page(task_type, status, app_id, marker, limit, offset))
+
+    def _page(self, task_type: str | None, status: str | None, app_id: str | None, marker: str, limit: int,
+              offset: int) -> dict[str, Any]:
+        """Newest first; a marker keeps only smaller ids; offset skips after it; count is all matches."""
+        pool = self.tasks if task_type is None else self.by_type.get(task_type, [])
+        matching = [t for t in pool if (status is None or t.status == status)
+                    and (app_id is None or t.app_id == app_id)]
+        after = [t for t in matching if t.task_id < marker]
+        end = None if self.setup.has(IGNORE_LIMIT) else offset + limit
+        page = after[offset:end]
+        info: dict[str, Any] = {"count": len(matching)}
+        if page:
+            info["marker"] = page[-1].task_id
+        return {"batchtasks": [dict(t.body) for t in page], "page": info}
+
+    def op_show_async_device_command(self, call: Call) -> Reply:
+        device_id = call.path_params.get("device_id", "")
+        command_id = call.path_params.get("command_id", "")
+        command = self.commands.get((device_id, command_id))
+        if command is None:
+            return _error(404, NOT_FOUND, f"The command {command_id} of device {device_id} does not exist.")
+        return self.cached_success(call.op, ("command", device_id, command_id), lambda: command)

@@ -1,0 +1,150 @@
+"""Walking a value alongside its OpenAPI schema.
+
+The mock stores what a client sent, fills documented defaults and breaks
+bodies on purpose; all three follow the spec's schemas rather than per-field
+code, so a spec change changes the mock's behaviour with it.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from ..core.spec import Operation, Spec
+
+# A node visitor returns KEEP to leave a node alone (and descend into it) or a replacement.
+KEEP: Any = object()
+Visitor = Callable[[dict[str, Any], Any, str], Any]
+
+_TIME_MARKER = "T([01][0-9]|2[0-3])"
+
+
+def resolved(spec: Spec, schema: Any) -> dict[str, Any]:
+    """The schema with its ``$ref`` chain followed; ``{}`` (anything) when it is not a mapping."""
+    if not isinstance(schema, dict):
+        return {}
+    node = spec.resolver.deref(schema)
+    return node if isinstance(node, dict) else {}
+
+
+def success_schema(op: Operation) -> dict[str, Any] | None:
+    """The JSON schema of the operation's first documented 2xx response."""
+    for status in sorted(op.responses):
+        response = op.responses[status]
+        if not response.is_success:
+            continue
+        media = response.media("application/json")
+        if media is not None and media.schema is not None:
+            return resolved(op.spec, media.schema)
+    return None
+
+
+def envelope_pointer(op: Operation) -> str | None:
+    """The body field the success response's error-envelope rule reads (``/code`` for EnOS)."""
+    for response in op.responses.values():
+        if response.is_success and response.envelope is not None:
+            return response.envelope.field
+    return None
+
+
+def is_closed(schema: dict[str, Any]) -> bool:
+    """Whether the core's closed conversion forbids members this schema does not list."""
+    return ("properties" in schema and "additionalProperties" not in schema
+            and "patternProperties" not in schema
+            and not any(k in schema for k in ("allOf", "anyOf", "oneOf")))
+
+
+def is_time_pattern(schema: dict[str, Any]) -> bool:
+    """The vendors' yyyyMMdd'T'HHmmss'Z' time strings, recognised by their pattern."""
+    pattern = schema.get("pattern")
+    return isinstance(pattern, str) and _TIME_MARKER in pattern and pattern.endswith("Z$")
+
+
+def schema_types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return {str(k) for k in kind}
+    return {kind} if isinstance(kind, str) else set()
+
+
+def transform(spec: Spec, schema: Any, value: Any, visit: Visitor, at: str = "") -> Any:
+    """A copy of ``value`` with ``visit`` applied to every documented node, pre-order.
+
+    Only members the schema documents are visited; free-form objects and
+    undocumented members are copied untouched. The input is never mutated.
+    """
+    node = resolved(spec, schema)
+    replaced = visit(node, value, at)
+    if replaced is not KEEP:
+        return replaced
+    if isinstance(value, dict):
+        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        extra = node.get("additionalProperties")
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            child = props.get(key)
+            if child is None and isinstance(extra, dict):
+                child = extra
+            out[key] = transform(spec, child, item, visit, f"{at}/{key}") if child is not None else item
+        return out
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [transform(spec, node["items"], item, visit, f"{at}/{i}") for i, item in enumerate(value)]
+    return value
+
+
+def prune(spec: Spec, schema: Any, value: Any) -> Any:
+    """``value`` without the members a closed schema does not document (what the mock stores).
+
+    A stored job is served back by getJob, whose schema is closed; an extra
+    member a client sent (accepted with a warning) must not come back as an
+    undocumented field.
+    """
+    node = resolved(spec, schema)
+    if isinstance(value, dict):
+        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        extra = node.get("additionalProperties")
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key in props:
+                out[key] = prune(spec, props[key], item)
+            elif isinstance(extra, dict):
+                out[key] = prune(spec, extra, item)
+            elif not is_closed(node):
+                out[key] = copy.deepcopy(item)
+        return out
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [prune(spec, node["items"], item) for item in value]
+    return copy.deepcopy(value)
+
+
+def defaults_of(spec: Spec, schema: Any) -> dict[str, Any]:
+    """The documented defaults of an object schema's members."""
+    node = resolved(spec, schema)
+    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    out = {}
+    for key, child in props.items():
+        child_node = resolved(spec, child)
+        if "default" in child_node:
+            out[key] = copy.deepcopy(child_node["default"])
+    return out
+
+
+def fill_defaults(spec: Spec, schema: Any, value: dict[str, Any]) -> dict[str, Any]:
+    """Absent members that document a default get it; absent optional objects whose
+    members document defaults are created with them (EnOS timeoutPolicy, retryPolicy).
+
+    Nothing without a documented default is invented.
+    """
+    node = resolved(spec, schema)
+    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    out = dict(value)
+    for key, child in props.items():
+        child_node = resolved(spec, child)
+        if key not in out:
+            if "default" in child_node:
+                out[key] = copy.deepcopy(child_node["default"])
+            elif defaults_of(spec, child_node):
+                out[key] = fill_defaults(spec, child_node, {})
+        elif isinstance(out[key], dict) and "object" in schema_types(child_node):
+            out[key] = fill_defaults(spec, child_node, out[key])
+    return out

@@ -8,11 +8,13 @@ the two in agreement.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Iterator
 
 import jsonschema
 import jsonschema_rs
+import orjson
 from jsonschema import validators
 from jsonschema.exceptions import ValidationError
 
@@ -32,18 +34,21 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+_SEEN_LIMIT = 256  # distinct invalid bodies remembered per schema
+
 _Strict = validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
 
 
 class CompiledSchema:
     """One JSON Schema document, compiled once and reused."""
 
-    __slots__ = ("document", "_fast", "_slow")
+    __slots__ = ("document", "_fast", "_slow", "_seen")
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self._fast = jsonschema_rs.validator_for(document, offline=True)
         self._slow: Any = None
+        self._seen: OrderedDict[tuple[bytes, str], list[Violation]] = OrderedDict()
 
     def is_valid(self, instance: Any) -> bool:
         return bool(self._fast.is_valid(instance))
@@ -54,13 +59,24 @@ class CompiledSchema:
         return self._slow.iter_errors(instance)
 
     def violations(self, instance: Any, base: str = "") -> list[Violation]:
-        """Every violation; empty when valid. Fast path first."""
+        """Every violation; empty when valid. Fast path first; repeated bad bodies are classified once."""
         if self.is_valid(instance):
             return []
+        try:
+            key = (orjson.dumps(instance, option=orjson.OPT_SORT_KEYS), base)
+        except TypeError:
+            key = None
+        if key is not None and key in self._seen:
+            self._seen.move_to_end(key)
+            return list(self._seen[key])
         found = classify_all(self.iter_errors(instance), base)
         if not found:  # the two engines disagree: say so rather than pass silently
             found = [Violation(Kind.SCHEMA_MISMATCH, base, "the body does not match the documented schema")]
-        return found
+        if key is not None:
+            self._seen[key] = found
+            if len(self._seen) > _SEEN_LIMIT:
+                self._seen.popitem(last=False)
+        return list(found)
 
     def detailed(self, instance: Any, base: str = "") -> list[Violation]:
         """Every violation, from python-jsonschema alone (the reference path)."""

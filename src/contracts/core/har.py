@@ -27,6 +27,5 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
                     raise UsageError(f"{p}: a log.entries item is not a HAR entry (no 'request')")
                 yield entry
         except ijson.JSONError as exc:
-            raise UsageError(f"{p}: not a valid HAR (JSON) file: {exc}") from None
-        except ijson.IncompleteJSONError as exc:  # pragma: no cover - subclass of JSONError in most backends
-            raise UsageError(f"{p}: the HAR file ends early: {exc}") from None
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UsageError(f"{p}: not a valid HAR (JSON) file: {first}") from None

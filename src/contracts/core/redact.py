@@ -8,7 +8,6 @@ scrubs them from any other text (bodies, curl commands), because servers echo.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -18,17 +17,26 @@ SECRET_HEADERS = frozenset({
     "authorization", "proxy-authorization", "x-auth-token", "x-subject-token", "app_key", "app-key", "x-app-key",
     "cookie", "set-cookie", "x-api-key", "api-key", "x-access-token", "x-amz-security-token",
 })
-_SECRET_NAME = re.compile(r"(access[_-]?key|secret|token|passw(or)?d|sign(ature)?|api[_-]?key|app[_-]?key|"
-                          r"credential|session)", re.IGNORECASE)
+_SECRET_WORDS = frozenset({"sign", "signature", "token", "secret", "password", "passwd", "pwd", "credential",
+                           "credentials", "session", "sessionid", "auth", "authorization"})
+_SECRET_PAIRS = ("accesskey", "apikey", "appkey", "secretkey", "privatekey", "clientsecret")
+
+
+def _secret_name(name: str) -> bool:
+    """By words, so accessKey, access_key and X-Auth-Token match but 'designation' does not."""
+    from .suggest import words
+
+    parts = words(name)
+    joined = "".join(parts)
+    return bool(_SECRET_WORDS.intersection(parts)) or any(pair in joined for pair in _SECRET_PAIRS)
 
 
 def is_secret_header(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in SECRET_HEADERS or bool(_SECRET_NAME.search(lowered))
+    return name.lower() in SECRET_HEADERS or _secret_name(name)
 
 
 def is_secret_param(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name)) or name.lower() == "sign"
+    return _secret_name(name)
 
 
 class Redactor:

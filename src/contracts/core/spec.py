@@ -151,7 +151,7 @@ class Operation:
                 return p
         return None
 
-    @property
+    @cached_property
     def discriminators(self) -> dict[str, str]:
         """Required query parameters pinned to one value: RPC-style action selectors."""
         out = {}
@@ -171,7 +171,7 @@ class Operation:
             return ranged
         return self.responses.get("default")
 
-    @property
+    @cached_property
     def security_schemes(self) -> list[list[SecurityScheme]]:
         """Alternatives (OR) of scheme sets (AND); an empty inner list means anonymous."""
         out = []
@@ -179,7 +179,7 @@ class Operation:
             out.append([self.spec.security_scheme(name) for name in requirement])
         return out
 
-    @property
+    @cached_property
     def requires_auth(self) -> bool:
         alternatives = self.security_schemes
         return bool(alternatives) and all(alternatives)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
@@ -16,6 +17,7 @@ def words(name: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def distance(a: str, b: str) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance."""
     if a == b:

@@ -94,6 +94,8 @@ class Contract:
         self.redactor = redactor or Redactor()
         self.operations = [op for s in self.specs for op in s.operations]
         self.router = Router(self.operations)
+        self._fast: dict[tuple[int, int, str | None], _FastPath] = {}
+        self._with_evidence = True
         self._server_paths = sorted({urlsplit(u).path.rstrip("/") for s in self.specs for u in s.servers
                                      if urlsplit(u).path.rstrip("/")}, key=len, reverse=True)
 
@@ -146,12 +148,13 @@ class Contract:
     def _make(self, op: Operation | None, kind: str, severity: Severity, location: str, message: str,
               check: str, request: Request | None, response: Response | None,
               suggestion: str | None = None) -> Finding:
+        evidence = self.evidence(request, response) if self._with_evidence else None
         return Finding(
             operation=op.operation_id if op is not None else (f"{request.method.upper()} {request.path}"
                                                               if request is not None else "?"),
             kind=kind, severity=severity, location=location, message=message, suggestion=suggestion,
             spec=op.spec.name if op is not None else None, check=check,
-            evidence=self.evidence(request, response))
+            evidence=evidence)
 
     def _field_severity(self, v: Violation) -> Severity:
         if v.kind == Kind.UNDOCUMENTED_FIELD and not self.strict:
@@ -159,8 +162,20 @@ class Contract:
         return Severity.ERROR
 
     def iter_findings(self, request: Request, response: Response | None = None, *,
-                      operation: Operation | str | None = None) -> Iterator[Finding]:
-        """Every finding for one exchange. Never raises for API deviations."""
+                      operation: Operation | str | None = None, evidence: bool = True) -> Iterator[Finding]:
+        """Every finding for one exchange. Never raises for API deviations.
+
+        ``evidence=False`` skips building the redacted evidence (callers that
+        merge duplicates add it once per distinct finding).
+        """
+        self._with_evidence = evidence
+        try:
+            yield from self._iter_findings(request, response, operation)
+        finally:
+            self._with_evidence = True
+
+    def _iter_findings(self, request: Request, response: Response | None,
+                       operation: Operation | str | None) -> Iterator[Finding]:
         op = self.operation(operation) if isinstance(operation, str) else operation
         path_params: dict[str, str] = {}
         if op is None:
@@ -389,22 +404,49 @@ class Contract:
 
     def accepts_body(self, op: Operation, status: int, content_type: str | None, body: bytes) -> bool:
         """The fast accept decision for one response body (parse plus validate)."""
-        doc = op.response_for(status)
-        if doc is None:
-            return False
-        mt = doc.media(content_type)
-        if mt is None or mt.schema is None:
-            return mt is not None
+        key = (id(op), status, content_type)
+        fast = self._fast.get(key)
+        if fast is None:
+            fast = self._fast[key] = _FastPath.build(self, op, status, content_type)
+        return fast(body)
+
+
+class _FastPath:
+    """Parse plus validate for one (operation, status, content type), everything looked up in advance."""
+
+    __slots__ = ("_loads", "_success", "_error", "_rule", "_ok")
+
+    def __init__(self, success: Any, error: Any, rule: Any, ok: bool) -> None:
         import orjson
 
+        self._loads = orjson.loads
+        self._success = success
+        self._error = error
+        self._rule = rule
+        self._ok = ok
+
+    @classmethod
+    def build(cls, contract: Contract, op: Operation, status: int, content_type: str | None) -> "_FastPath":
+        doc = op.response_for(status)
+        mt = doc.media(content_type) if doc is not None else None
+        if doc is None or mt is None or mt.schema is None:
+            return cls(None, None, None, doc is not None and mt is not None)
+        closed = contract.strict
+        success = op.spec.compiled(mt.schema, closed=closed, direction="response")._fast.is_valid
+        rule = doc.envelope
+        error = op.spec.compiled(rule.schema, closed=closed, direction="response")._fast.is_valid if rule else None
+        return cls(success, error, rule, True)
+
+    def __call__(self, body: bytes) -> bool:
+        if self._success is None:
+            return self._ok
         try:
-            value = orjson.loads(body)
-        except orjson.JSONDecodeError:
+            value = self._loads(body)
+        except ValueError:
             return False
-        schema = mt.schema
-        if doc.envelope is not None and doc.envelope.matches(value):
-            schema = doc.envelope.schema
-        return op.spec.compiled(schema, closed=self.strict, direction="response").is_valid(value)
+        if self._rule is not None and self._rule.matches(value):
+            return bool(self._error(value))
+        return bool(self._success(value))
 
 
 def _cut(body: bytes | None) -> str | None:

@@ -25,6 +25,7 @@ def validate_har(contract: Contract, path: str | os.PathLike[str], *, base_url: 
         result.operations[op.operation_id] = {"spec": op.spec.name, "method": op.method.upper(), "path": op.path,
                                               "summary": op.summary}
     merged: dict[tuple[str, str, str, str], Finding] = {}
+    counts: dict[tuple[str, str, str, str], int] = {}
     started = time.perf_counter()
     prefix = base_url.rstrip("/") if base_url else None
     skipped = 0
@@ -44,31 +45,31 @@ def validate_har(contract: Contract, path: str | os.PathLike[str], *, base_url: 
                 if response is not None:
                     applied.update(HAR_CHECKS)
             for f in _findings(contract, request, response, found):
-                f = f.with_(extra={"entry": n})
                 key = (f.operation, f.check or "", f.location, f.kind)
                 if key in merged:
-                    merged[key] = merged[key].with_(count=merged[key].count + 1)
+                    counts[key] += 1
                 else:
-                    merged[key] = f
+                    merged[key] = f.with_(extra={"entry": n}, evidence=contract.evidence(request, response))
+                    counts[key] = 1
             if on_entry is not None:
                 on_entry(n)
     except KeyboardInterrupt:
         result.interrupted = True
     result.duration = time.perf_counter() - started
-    result.findings = sorted(merged.values(), key=lambda f: (f.severity.rank, f.sort_key))
+    result.findings = sorted((f.with_(count=counts[k]) for k, f in merged.items()),
+                             key=lambda f: (f.severity.rank, f.sort_key))
     result.skipped_entries = skipped
     return result
 
 
 def _findings(contract: Contract, request: Any, response: Any, found: Any) -> list[Finding]:
-    out = list(contract.iter_findings(request, response, operation=found.operation if found else None)) \
-        if found is not None else list(contract.iter_findings(request, response))
+    out = list(contract.iter_findings(request, response, operation=found.operation if found else None,
+                                      evidence=False))
     if found is not None and response is not None and response.status >= 500:
         if found.operation.response_for(response.status) is None:
             out = [f for f in out if f.check != v.CHECK_STATUS]
             out.append(Finding(operation=found.operation.operation_id, kind=Kind.SERVER_ERROR,
                                severity=Severity.ERROR, location="/status",
                                message=f"HTTP {response.status}, which the docs do not list",
-                               spec=found.operation.spec.name, check="not_a_server_error",
-                               evidence=contract.evidence(request, response)))
+                               spec=found.operation.spec.name, check="not_a_server_error"))
     return out

@@ -7,11 +7,14 @@ from .core.errors import ContractsError, SpecError, UsageError
 from .core.finding import Evidence, Finding, Kind, Severity
 from .core.lint import lint
 from .core.spec import Operation, Spec, load_spec, load_specs
+from .core.validator import Contract, ContractViolation, iter_findings, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AuditResult",
+    "Contract",
+    "ContractViolation",
     "ContractsError",
     "Evidence",
     "Finding",
@@ -23,7 +26,9 @@ __all__ = [
     "UsageError",
     "__version__",
     "audit",
+    "iter_findings",
     "lint",
     "load_spec",
     "load_specs",
+    "validate",
 ]

@@ -220,6 +220,15 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     raise SystemExit(result.exit_code)
 
 
+def _register_mock() -> None:
+    from .mock.command import mock
+
+    cli.add_command(mock)
+
+
+_register_mock()
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code: one-line errors, never a traceback."""
     try:

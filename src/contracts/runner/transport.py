@@ -7,10 +7,12 @@ loaded whole. Connection and TLS failures are set-up errors, not findings.
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -103,30 +105,72 @@ class HttpTransport:
 
 
 class AsgiTransport:
-    """In-process calls into an ASGI app (the embedded mock): no sockets."""
+    """In-process calls into an ASGI app (the embedded mock): no sockets, one private event loop."""
 
     def __init__(self, app: Any, description: str = "embedded mock (in-process)",
                  limits: Limits | None = None) -> None:
-        from starlette.testclient import TestClient
-
         self.base_url = "http://mock.invalid"
         self.description = description
         self.limits = limits or Limits()
-        self._client = TestClient(app, base_url=self.base_url, raise_server_exceptions=False)
-        self._client.__enter__()  # start the app's lifespan once, not per request
+        self._app = app
+        self._loop = asyncio.new_event_loop()
 
     def send(self, request: Request) -> Response:
         started = time.monotonic()
-        resp = self._client.request(request.method, request.url, headers=list(request.headers),
-                                    content=request.body)
-        body = resp.content
-        truncated = len(body) > self.limits.body_limit
-        return Response(resp.status_code, tuple(resp.headers.multi_items()),
-                        body[: self.limits.body_limit] if truncated else body, truncated,
-                        len(body) if truncated else None, time.monotonic() - started)
+        call = asyncio.wait_for(self._call(request), self.limits.timeout)
+        try:
+            status, headers, body, truncated, size = self._loop.run_until_complete(call)
+        except asyncio.TimeoutError:
+            raise TransportError("timeout", f"{request.url}: no answer within {self.limits.timeout:g} s") from None
+        return Response(status, headers, body, truncated, size if truncated else None, time.monotonic() - started)
+
+    async def _call(self, request: Request) -> tuple[int, tuple[tuple[str, str], ...], bytes, bool, int]:
+        parts = urlsplit(request.url)
+        body = request.body or b""
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in request.headers]
+        if body and not any(k == b"content-length" for k, _ in headers):
+            headers.append((b"content-length", str(len(body)).encode()))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
+                 "scheme": parts.scheme or "http", "path": unquote(parts.path) or "/",
+                 "raw_path": (parts.path or "/").encode("latin-1"), "query_string": parts.query.encode("latin-1"),
+                 "root_path": "", "headers": headers, "server": (parts.hostname or "mock.invalid", 80),
+                 "client": ("127.0.0.1", 50000)}
+        sent = False
+        status = 500
+        out_headers: list[tuple[str, str]] = []
+        chunks: list[bytes] = []
+        size = 0
+        truncated = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.sleep(3600)  # the client never disconnects while the app still answers
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status, size, truncated
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                out_headers.extend((k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.limits.body_limit:
+                    truncated = True
+                    keep = self.limits.body_limit - (size - len(chunk))
+                    if keep > 0:
+                        chunks.append(chunk[:keep])
+                else:
+                    chunks.append(chunk)
+
+        await self._app(scope, receive, send)
+        return status, tuple(out_headers), b"".join(chunks), truncated, size
 
     def close(self) -> None:
-        self._client.__exit__(None, None, None)
+        self._loop.close()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 
@@ -38,7 +39,9 @@ Send = Callable[[Message], Awaitable[None]]
 
 VENDORS: tuple[type[Vendor], ...] = (EnosVendor, IotdaVendor, OceanConnectVendor)
 BODY_LIMIT = 1024 * 1024  # bytes; one more byte read tells "too large"
-CACHE_SIZE = 4096
+CACHE_SIZE = 4096  # entries per memo
+REPLY_CACHE_BYTES = 32 * 1024 * 1024
+_BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 # Problems no fault can wave through: there is nothing to serve "as if valid".
 STRUCTURAL = frozenset({Kind.INVALID_JSON, Kind.CONTENT_TYPE, Kind.BODY_TOO_LARGE})
 # Problems that do not reject: the core reports them as warnings.
@@ -62,9 +65,12 @@ class MockApp:
         self.vendors = _vendors(self.specs, setup)
         self.by_operation: dict[str, Vendor] = {op_id: v for v in self.vendors for op_id in v.ops}
         self._relevant = {op.operation_id: _relevant_headers(op) for op in self.contract.operations}
-        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(CACHE_SIZE)
-        self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = \
-            BoundedCache(CACHE_SIZE)
+        self._keyed_headers = frozenset(name.encode("latin-1") for names in self._relevant.values() for name in names)
+        size = setup.cache_size
+        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(size)
+        self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = BoundedCache(size)
+        self._replies: BoundedCache[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = \
+            BoundedCache(size, REPLY_CACHE_BYTES)
 
     @property
     def faults(self) -> frozenset[str]:
@@ -78,20 +84,46 @@ class MockApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            try:
-                reply = await self.respond(scope, receive)
-            except _Disconnected:
-                return
-            headers = [(b"content-type", reply.content_type.encode()),
-                       (b"content-length", str(len(reply.body)).encode())]
-            if reply.close:
-                headers.append((b"connection", b"close"))
-            for name, value in reply.headers:
-                headers.append((name.encode("latin-1"), value.encode("latin-1")))
-            await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-            await send({"type": "http.response.body", "body": reply.body})
+            await self._http(scope, receive, send)
         elif kind == "lifespan":
             await _lifespan(receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Replay a remembered reply for a repeated body-less request; otherwise work it out.
+
+        The memo key holds everything a verdict can depend on: method, raw
+        path, raw query and every credential or parameter header the specs name.
+        """
+        key = None
+        credentials = []
+        has_body = False
+        for name, value in scope["headers"]:
+            if name in self._keyed_headers:
+                credentials.append((name, value))
+            elif name in _BODY_HEADERS and value != b"0":
+                has_body = True
+        if not has_body:
+            key = (scope["method"], scope.get("raw_path") or scope["path"], scope.get("query_string", b""),
+                   tuple(credentials))
+            hit = self._replies.get(key)
+            if hit is not None:
+                await send({"type": "http.response.start", "status": hit[0], "headers": hit[1]})
+                await send({"type": "http.response.body", "body": hit[2]})
+                return
+        try:
+            reply = await self.respond(scope, receive)
+        except _Disconnected:
+            return
+        headers = [(b"content-type", reply.content_type.encode()),
+                   (b"content-length", str(len(reply.body)).encode())]
+        if reply.close:
+            headers.append((b"connection", b"close"))
+        for name, value in reply.headers:
+            headers.append((name.encode("latin-1"), value.encode("latin-1")))
+        if key is not None and reply.cacheable:
+            self._replies.put(key, (reply.status, headers, reply.body), len(reply.body))
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": reply.body})
 
     async def respond(self, scope: Scope, receive: Receive) -> Reply:
         """The reply to one HTTP request; never raises for anything a client sends."""
@@ -132,7 +164,7 @@ class MockApp:
         except Exception:  # a bug in the mock must not become a traceback in a response
             log.exception("the mock failed on %s %s", scope.get("method"), scope.get("path"))
             if vendor is not None:
-                return vendor.internal_error()
+                return replace(vendor.internal_error(), cacheable=False)
             return Reply.json(500, {"error": "internal_error", "message": "the mock failed to answer"})
 
     # -- steps ----------------------------------------------------------------------
@@ -258,16 +290,17 @@ def _load(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathL
 
 def create_app(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathLike[str] | None = None, *,
                seed: int = 0, faults: Iterable[str] = (), credentials: Credentials | Mapping[str, str] | None = None,
-               max_jobs: int = 10_000) -> MockApp:
+               max_jobs: int = 10_000, cache_size: int = CACHE_SIZE) -> MockApp:
     """The mock as an ASGI app serving every operation of ``specs`` (default: every spec in specs/).
 
     ``seed`` fixes the generated data and ids; ``faults`` names deviations from
     ``FAULTS``; ``credentials`` replaces the demo ones; ``max_jobs`` caps the
-    EnOS jobs kept (oldest evicted).
+    EnOS jobs kept (oldest evicted); ``cache_size`` bounds each memo of
+    verdicts and replies (0 validates and renders every request afresh).
     """
     active = parse_faults([faults] if isinstance(faults, str) else faults)
     if max_jobs < 1:
         raise UsageError(f"max_jobs must be at least 1, not {max_jobs}")
     setup = Setup(seed=seed, faults=active, credentials=Credentials.of(credentials), max_jobs=max_jobs,
-                  body_faults=BodyFaults(active))
+                  body_faults=BodyFaults(active), cache_size=max(0, cache_size))
     return MockApp(_load(specs), setup)

@@ -26,7 +26,7 @@ DEFAULT_LIMIT = 10
 
 
 def _error(status: int, code: str, message: str) -> Reply:
-    return Reply(status, dumps({"error_code": code, "error_msg": message}))
+    return Reply(status, dumps({"error_code": code, "error_msg": message}), cacheable=True)
 
 
 class IotdaVendor(Vendor):

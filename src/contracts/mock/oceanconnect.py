@@ -30,7 +30,7 @@ INTERNAL = ("100001", "Internal server error.")
 
 
 def _error(status: int, error: tuple[str, str]) -> Reply:
-    return Reply(status, dumps({"error_code": error[0], "error_desc": error[1]}))
+    return Reply(status, dumps({"error_code": error[0], "error_desc": error[1]}), cacheable=True)
 
 
 class OceanConnectVendor(Vendor):

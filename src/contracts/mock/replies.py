@@ -34,14 +34,16 @@ class Reply:
     content_type: str = JSON
     close: bool = False  # ask the server to close the connection (an unread request body remains)
     headers: tuple[tuple[str, str], ...] = ()
+    # The same request always gets this very reply (no request id, no state): the app may replay it.
+    cacheable: bool = False
 
     @classmethod
-    def json(cls, status: int, value: Any) -> "Reply":
-        return cls(status, dumps(value))
+    def json(cls, status: int, value: Any, *, cacheable: bool = False) -> "Reply":
+        return cls(status, dumps(value), cacheable=cacheable)
 
     @classmethod
     def text(cls, status: int, text: str) -> "Reply":
-        return cls(status, text.encode("utf-8"), TEXT)
+        return cls(status, text.encode("utf-8"), TEXT, cacheable=True)
 
 
 @dataclass

@@ -99,7 +99,7 @@ class MockServer:
             self.app, lifespan="on", log_config=None, log_level=self.log_level, access_log=False,
             loop="uvloop" if _available("uvloop") else "asyncio",
             http="httptools" if _available("httptools") else "h11",
-            server_header=False, timeout_graceful_shutdown=GRACEFUL_SECONDS, backlog=2048)
+            server_header=False, proxy_headers=False, timeout_graceful_shutdown=GRACEFUL_SECONDS, backlog=2048)
 
     def run(self, on_ready: ReadyCallback | None = None) -> None:
         """Serve in this thread until SIGINT or SIGTERM; ``on_ready(url)`` once connections are accepted."""

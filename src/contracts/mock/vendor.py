@@ -21,7 +21,7 @@ from .replies import Call, Reply, dumps
 
 Handler = Callable[[Call], Reply]
 
-RENDER_CACHE_SIZE = 4096
+RENDER_CACHE_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Setup:
     credentials: Credentials
     max_jobs: int
     body_faults: BodyFaults
+    cache_size: int = 4096  # entries per memo; 0 turns every memo off
 
     def has(self, fault: str) -> bool:
         return fault in self.faults
@@ -62,7 +63,7 @@ class Vendor(ABC):
         self.setup = setup
         self.ops = {op.operation_id: op for op in operations}
         self._handlers: dict[str, Handler] = {op_id: getattr(self, _handler_name(op_id)) for op_id in self.ops}
-        self._rendered: BoundedCache[Any, bytes] = BoundedCache(RENDER_CACHE_SIZE)
+        self._rendered: BoundedCache[Any, bytes] = BoundedCache(setup.cache_size, RENDER_CACHE_BYTES)
 
     # -- hooks ------------------------------------------------------------------
     def authenticate(self, call: Call, missing: Sequence[Violation]) -> Reply | None:
@@ -82,7 +83,7 @@ class Vendor(ABC):
         allowed = sorted({op.method.upper() for op in candidates})
         return Reply(405, dumps({"error": "method_not_allowed",
                                  "message": f"{method} {path} is not documented; documented: {', '.join(allowed)}"}),
-                     headers=(("allow", ", ".join(allowed)),))
+                     headers=(("allow", ", ".join(allowed)),), cacheable=True)
 
     def handle(self, call: Call) -> Reply:
         return self._handlers[call.op.operation_id](call)
@@ -97,8 +98,8 @@ class Vendor(ABC):
         body = self._rendered.get(key)
         if body is None:
             body = dumps(self.setup.body_faults.apply(op, build()))
-            self._rendered.put(key, body)
-        return Reply(200, body)
+            self._rendered.put(key, body, len(body))
+        return Reply(200, body, cacheable=True)
 
 
 def _handler_name(operation_id: str) -> str:

@@ -31,6 +31,7 @@ IOTDA_APP_IDS = ("contracts-space-water", "contracts-space-lights", "contracts-s
 # Extra tasks of two types, so one task_type has several pages to walk (limit 50, offset, marker).
 _EXTRA_TASKS = (("softwareUpgrade", 80), ("firmwareUpgrade", 40))
 _COMMANDS_GENERATED = 28
+_COMMAND_DEVICES = 4
 _CANCEL_TASKS = 60  # of the caller's own application
 _CANCEL_TASKS_PARTNER = 15
 _CANCEL_TASKS_FOREIGN = 5
@@ -182,7 +183,7 @@ def _progress(rng: random.Random, status: str) -> dict[str, int]:
 def async_commands(seed: int, samples: tuple[Mapping[str, Any], ...] = ()) -> dict[tuple[str, str], dict[str, Any]]:
     """(device_id, command_id) -> command. Every status and send_strategy; the docs' samples verbatim."""
     rng = random.Random(f"iotda-commands:{seed}")
-    devices = [str(s["device_id"]) for s in samples] + [_uuid(rng) for _ in range(3)]
+    devices = [_uuid(rng) for _ in range(_COMMAND_DEVICES)]  # the samples' devices hold only the samples
     epoch = _clock(rng)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for sample in samples:

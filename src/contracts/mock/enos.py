@@ -6,10 +6,9 @@ EnOS answers everything with HTTP 200; failure is ``code: -1`` with a
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any, Iterable, Mapping, Sequence
-
-import orjson
 
 from ..core.classify import Violation
 from ..core.spec import Operation
@@ -73,9 +72,9 @@ class EnosVendor(Vendor):
     # -- operations ------------------------------------------------------------------
     def op_create_job(self, call: Call) -> Reply:
         op = call.op
-        try:
-            body = orjson.loads(call.body or b"")
-        except orjson.JSONDecodeError:
+        try:  # the standard library keeps integers beyond 64 bits exact (orjson makes them floats)
+            body = json.loads(call.body or b"")
+        except ValueError:
             body = {}
         if not isinstance(body, dict):
             body = {}  # only reachable under accept-invalid

@@ -6,7 +6,7 @@ import asyncio
 import re
 import warnings
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, MutableMapping
 
 import orjson
 import pytest
@@ -24,12 +24,12 @@ CREATE = f"{COMMANDS}?action=createJob&orgId=org-a"
 
 
 def call(app: MockApp, method: str, path: str, query: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None,
-         chunks: Any = None) -> tuple[list[dict[str, Any]], int]:
+         chunks: Any = None) -> tuple[list[MutableMapping[str, Any]], int]:
     """Run the app on raw ASGI messages; the messages sent and how many times it pulled a body chunk."""
     pulled = 0
     body_chunks = iter(chunks or [b""])
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         nonlocal pulled
         pulled += 1
         chunk = next(body_chunks, None)
@@ -37,9 +37,9 @@ def call(app: MockApp, method: str, path: str, query: bytes = b"", headers: list
             return {"type": "http.disconnect"}
         return {"type": "http.request", "body": chunk, "more_body": True}
 
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": query,
@@ -55,7 +55,8 @@ def endless(size: int) -> Any:
 
 def test_broken_bodies_get_the_enos_envelope(client: Client, strict: Contract) -> None:
     cases = {
-        "body: the request body is not valid JSON": dict(content=b"{nope", headers={"content-type": "application/json"}),
+        "body: the request body is not valid JSON": dict(content=b"{nope",
+                                                         headers={"content-type": "application/json"}),
         "content-type: request Content-Type 'text/plain'": dict(content=orjson.dumps(MINIMAL),
                                                                 headers={"content-type": "text/plain"}),
         "body: the request body is mandatory": dict(content=b"", headers={"content-type": "application/json"}),

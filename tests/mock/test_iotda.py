@@ -76,7 +76,8 @@ def test_status_and_app_id_filter_and_count_counts_the_matches(client: Client, i
     assert nothing == {"batchtasks": [], "page": {"count": 0}}
 
 
-def test_the_docs_sample_task_is_served(client: Client, iotda_headers: dict[str, str], ops: dict[str, Operation]) -> None:
+def test_the_docs_sample_task_is_served(client: Client, iotda_headers: dict[str, str],
+                                        ops: dict[str, Operation]) -> None:
     sample = ops["ListBatchTasks"].responses["200"].content["application/json"].examples[0].value
     body = page(client, iotda_headers, "task_type=softwareUpgrade&status=Success&limit=50")
     assert body["batchtasks"][-1] == sample["batchtasks"][0]

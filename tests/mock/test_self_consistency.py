@@ -30,7 +30,7 @@ SEED = 5
 SETTINGS = settings(max_examples=120, derandomize=True, database=None, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 PATH_VALUES = {"project_id": "p1", "device_id": SAMPLE_DEVICE, "command_id": SAMPLE_COMMAND}
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
 ID_CHARS = st.text("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=1, max_size=40)
 TIME = st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%SZ")).filter(lambda t: len(t) == 16)
 OC_APPS = (OCEANCONNECT_APP_KEY, OCEANCONNECT_AUTHORIZED_APP_ID, OCEANCONNECT_UNAUTHORIZED_APP_ID)
@@ -111,6 +111,11 @@ def test_the_docs_request_samples(checked: Checked, ops: dict[str, Operation]) -
 # -- generated valid requests -------------------------------------------------------------
 
 
+def members(optional: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """An object whose members are each present or absent."""
+    return st.fixed_dictionaries({}, optional=optional)
+
+
 def list_batch_tasks() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({"task_type": st.sampled_from(TASK_TYPES)}, optional={
         "status": st.sampled_from(TASK_STATUSES),
@@ -124,7 +129,7 @@ def list_batch_tasks() -> st.SearchStrategy[dict[str, Any]]:
 
 def cancel_task_query() -> st.SearchStrategy[dict[str, Any]]:
     devices = sorted(d for ids in CANCELS.devices.values() for d in ids)
-    return st.fixed_dictionaries({}, optional={
+    return members({
         "pageNo": st.integers(0, 2**70),
         "pageSize": st.integers(1, 1000),
         "taskId": st.one_of(st.sampled_from([t.task_id for t in CANCELS.tasks]), TEXT),
@@ -143,24 +148,24 @@ JSON = st.recursive(JSON_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=
 
 
 def job_body() -> st.SearchStrategy[dict[str, Any]]:
-    device = st.fixed_dictionaries({}, optional={"assetId": JSON_LEAF, "productKey": TEXT, "deviceKey": TEXT})
+    device = members({"assetId": JSON_LEAF, "productKey": TEXT, "deviceKey": TEXT})
     return st.fixed_dictionaries({
-        "name": st.fixed_dictionaries({}, optional={"defaultValue": TEXT,
+        "name": members({"defaultValue": TEXT,
                                                     "i18nValue": st.dictionaries(TEXT, TEXT, max_size=2)}),
-        "targetScope": st.fixed_dictionaries({}, optional={"targetType": TEXT,
+        "targetScope": members({"targetType": TEXT,
                                                            "targetDevices": st.lists(device, max_size=3)}),
-        "schedulePolicy": st.fixed_dictionaries({}, optional={
+        "schedulePolicy": members({
             "scheduleType": TEXT,
-            "disposableSchedulePolicy": st.fixed_dictionaries({}, optional={"triggerTs": st.integers(0, 2**62)})}),
-        "desc": st.text(st.characters(blacklist_categories=("Cs",)), max_size=100),
-        "commandInfo": st.fixed_dictionaries({}, optional={
+            "disposableSchedulePolicy": members({"triggerTs": st.integers(0, 2**62)})}),
+        "desc": st.text(st.characters(codec="utf-8"), max_size=100),
+        "commandInfo": members({
             "commandType": TEXT, "setMeasurepointInfo": st.dictionaries(TEXT, JSON, max_size=2),
-            "serviceInvokeInfo": st.fixed_dictionaries({}, optional={
+            "serviceInvokeInfo": members({
                 "serviceId": TEXT, "inputData": st.dictionaries(TEXT, JSON, max_size=3)})}),
     }, optional={
-        "timeoutPolicy": st.fixed_dictionaries({}, optional={"inProgressTimeoutInSeconds": st.integers(1, 900),
+        "timeoutPolicy": members({"inProgressTimeoutInSeconds": st.integers(1, 900),
                                                              "ttlTimeoutInSeconds": st.integers(0, 172800)}),
-        "retryPolicy": st.fixed_dictionaries({}, optional={
+        "retryPolicy": members({
             "enableRetry": st.booleans(),
             "retryIntervalInSeconds": st.one_of(st.integers(0, 86400), st.floats(0, 86400)),
             "retryCount": st.one_of(st.integers(1, 10), st.floats(1, 10))}),
@@ -262,7 +267,8 @@ BAD_MEMBERS = st.sampled_from([
     ("timeoutPolicy", {"inProgressTimeoutInSeconds": 0}), ("timeoutPolicy", {"inProgressTimeoutInSeconds": 901}),
     ("timeoutPolicy", {"ttlTimeoutInSeconds": -1}), ("timeoutPolicy", {"ttlTimeoutInSeconds": 172801}),
     ("retryPolicy", {"retryCount": 0}), ("retryPolicy", {"retryCount": 10.5}), ("retryPolicy", {"enableRetry": "yes"}),
-    ("retryPolicy", {"retryIntervalInSeconds": 86401}), ("schedulePolicy", {"disposableSchedulePolicy": {"triggerTs": 1.5}}),
+    ("retryPolicy", {"retryIntervalInSeconds": 86401}),
+    ("schedulePolicy", {"disposableSchedulePolicy": {"triggerTs": 1.5}}),
 ])
 
 
@@ -286,7 +292,8 @@ def test_hostile_requests_are_documented_rejections(checked: Checked, iotda_head
     cases = [
         ("createJob", "POST", f"{COMMANDS}?action=createJob&orgId=o", {}, {"content": b"[1, 2"}),
         ("createJob", "POST", f"{COMMANDS}?action=createJob&orgId=o", json_header, {"content": b"[]"}),
-        ("createJob", "POST", f"{COMMANDS}?action=createJob&orgId=o", {"content-type": "text/xml"}, {"content": b"<a/>"}),
+        ("createJob", "POST", f"{COMMANDS}?action=createJob&orgId=o", {"content-type": "text/xml"},
+         {"content": b"<a/>"}),
         ("createJob", "POST", f"{COMMANDS}?action=createJob&orgId=o", json_header, {"content": b"x" * (2**20 + 1)}),
         ("createJob", "POST", f"{COMMANDS}?action=createJob", json_header, {"content": b"{}"}),
         ("getJob", "GET", f"{COMMANDS}?action=getJob&orgId=o", {}, {}),

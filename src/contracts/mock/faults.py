@@ -36,7 +36,8 @@ GETJOB_MISMATCH = "getjob-mismatch"
 FAULTS: Mapping[str, Fault] = {f.name: f for f in (
     Fault(WRONG_TYPE, "one field of every success body has the wrong JSON type "
                       "(a number sent as a string; a string as an array where no number exists)"),
-    Fault(UNDOCUMENTED_FIELD, "every success body carries an extra top-level field, debug_info, that no table documents"),
+    Fault(UNDOCUMENTED_FIELD, "every success body carries an extra top-level field, debug_info, "
+                              "that no table documents"),
     Fault(ENUM_VALUE, "every enum field of a success body carries a value outside its documented list "
                       "(Success becomes SUCCESS, PENDING becomes pending)"),
     Fault(ISO_TIME, "time fields read ISO-8601 (2015-12-12T12:12:12Z) instead of yyyyMMdd'T'HHmmss'Z'"),

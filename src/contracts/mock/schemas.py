@@ -60,6 +60,11 @@ def is_time_pattern(schema: dict[str, Any]) -> bool:
     return isinstance(pattern, str) and _TIME_MARKER in pattern and pattern.endswith("Z$")
 
 
+def properties(schema: dict[str, Any]) -> dict[str, Any]:
+    found = schema.get("properties")
+    return found if isinstance(found, dict) else {}
+
+
 def schema_types(schema: dict[str, Any]) -> set[str]:
     kind = schema.get("type")
     if isinstance(kind, list):
@@ -78,7 +83,7 @@ def transform(spec: Spec, schema: Any, value: Any, visit: Visitor, at: str = "")
     if replaced is not KEEP:
         return replaced
     if isinstance(value, dict):
-        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        props = properties(node)
         extra = node.get("additionalProperties")
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -101,7 +106,7 @@ def prune(spec: Spec, schema: Any, value: Any) -> Any:
     """
     node = resolved(spec, schema)
     if isinstance(value, dict):
-        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        props = properties(node)
         extra = node.get("additionalProperties")
         out: dict[str, Any] = {}
         for key, item in value.items():
@@ -120,7 +125,7 @@ def prune(spec: Spec, schema: Any, value: Any) -> Any:
 def defaults_of(spec: Spec, schema: Any) -> dict[str, Any]:
     """The documented defaults of an object schema's members."""
     node = resolved(spec, schema)
-    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    props = properties(node)
     out = {}
     for key, child in props.items():
         child_node = resolved(spec, child)
@@ -136,7 +141,7 @@ def fill_defaults(spec: Spec, schema: Any, value: dict[str, Any]) -> dict[str, A
     Nothing without a documented default is invented.
     """
     node = resolved(spec, schema)
-    props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+    props = properties(node)
     out = dict(value)
     for key, child in props.items():
         child_node = resolved(spec, child)

@@ -103,7 +103,7 @@ class Vendor(ABC):
 
 
 def _handler_name(operation_id: str) -> str:
-    out = []
+    out: list[str] = []
     for ch in operation_id:
         if ch.isupper() and out:
             out.append("_")

@@ -1,7 +1,7 @@
 """The ``contracts`` command line. It decides exit codes; the core never does.
 
 Exit codes: 0 no error-level finding, 1 findings, 2 usage or set-up error,
-130 interrupted.
+3 an internal error (a bug in contracts), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import click
 
 from .core.errors import ContractsError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _fail(message: str) -> None:
@@ -102,8 +102,9 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
               help="Fix a parameter's value wherever it appears, e.g. project_id (repeatable).")
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write report.json, report.md, junit.xml and report.html here.")
-@click.option("--max-examples", type=int, default=0, show_default=True,
-              help="Generated (fuzzed) cases per operation, on top of the planned ones.")
+@click.option("--max-examples", type=int, default=50, show_default=True,
+              help="Generated cases per operation and mode (positive, negative), on top of the planned "
+                   "ones; 0 turns generation off.")
 @click.option("--seed", type=int, default=None, help="Make the run reproducible (default: random, printed).")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
 @click.option("--strict", is_flag=True, help="Undocumented response fields and headers become errors.")
@@ -244,6 +245,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ContractsError as exc:
         _fail(str(exc))
         return EXIT_USAGE
+    except Exception as exc:  # a bug in contracts itself: still one line, unless asked for more
+        import os
+
+        if os.environ.get("CONTRACTS_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (set CONTRACTS_DEBUG=1 for the traceback)")
+        return EXIT_INTERNAL
     return EXIT_OK
 
 

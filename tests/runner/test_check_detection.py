@@ -21,6 +21,7 @@ ENOS = str(ROOT / "specs" / "enos-connect-v2.5.yaml")
 def check(app: Any, spec: str, tmp_path: Path, *extra: str, token: bool = True) -> tuple[int, dict[str, Any]]:
     with serve(app) as url:
         args = ["check", "--spec", spec, "--base-url", url, "--report-dir", str(tmp_path), "--seed", "7",
+                "--max-examples", "0",
                 "--timeout", "5", *extra]
         if token:
             args += ["--header", f"X-Auth-Token: {TOKEN}"]
@@ -62,7 +63,7 @@ BROKEN = [
     ("ignore-auth", "ListBatchTasks", "ignored_auth", "auth-ignored", "/header",
      "although no credentials were sent"),
     ("ignore-limit", "ListBatchTasks", "pagination", "pagination", "/body/batchtasks",
-     "records although limit=3"),
+     "records although limit="),
 ]
 
 

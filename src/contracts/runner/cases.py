@@ -47,7 +47,7 @@ class Case:
             return self.raw_body
         if self.body is NO_BODY:
             return None
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
     def url(self, base_url: str) -> str:
         path = self.operation.path

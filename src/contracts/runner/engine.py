@@ -15,9 +15,9 @@ from ..core.finding import Finding, Kind, Severity, count_by_severity
 from ..core.spec import Operation
 from ..core.validator import Contract
 from .cases import ACCEPT, REFUSE, REJECT, Case
-from .checks import Check, Context, Exchange, run_checks
+from .checks import CHECKS, Check, Context, Exchange, run_checks
 from .plan import Planner
-from .stateful import run_pagination, run_round_trips
+from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
 
 CaseSource = Callable[[Operation], Iterable[Case]]
@@ -107,22 +107,30 @@ class RunResult:
         }
 
 
-def merge(findings: Iterable[Finding]) -> list[Finding]:
-    """One finding per (operation, check, location, kind), counting the cases that hit it."""
+def merge(findings: Iterable[Finding],
+          minimal: dict[tuple[str, str, str, str], Finding] | None = None) -> list[Finding]:
+    """One finding per (operation, check, location, kind), counting the cases that hit it.
+
+    Where hypothesis shrank a failing generated case, its minimal reproduction
+    replaces the first one seen.
+    """
     merged: dict[tuple[str, str, str, str], Finding] = {}
+    counts: dict[tuple[str, str, str, str], int] = {}
     for f in findings:
         key = (f.operation, f.check or "", f.location, f.kind)
+        counts[key] = counts.get(key, 0) + f.count
+        merged.setdefault(key, f)
+    for key, f in (minimal or {}).items():
         if key in merged:
-            merged[key] = merged[key].with_(count=merged[key].count + f.count)
-        else:
             merged[key] = f
-    return sorted(merged.values(), key=lambda f: (f.severity.rank, f.sort_key))
+    out = [f.with_(count=counts[k]) for k, f in merged.items()]
+    return sorted(out, key=lambda f: (f.severity.rank, f.sort_key))
 
 
 class Runner:
     def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
                  seed: int = 0, max_examples: int = 0, sources: Iterable[CaseSource] = (),
-                 observer: Observer | None = None) -> None:
+                 observer: Observer | None = None, fuzzer: Any = None) -> None:
         self.contract = contract
         self.transport = transport
         self.planner = planner
@@ -137,6 +145,9 @@ class Runner:
         self._timeouts = 0
         self._sent = 0
         self._valid: dict[str, list[Exchange]] = {}  # operation -> exchanges of valid requests
+        self.fuzzer = fuzzer
+        self._minimal: dict[tuple[str, str, str, str], Finding] = {}  # shrunk reproductions
+        self._follow_budget: dict[str, int] = {}  # generated creates whose round trip is followed
 
     # -- one request -------------------------------------------------------------
     def execute(self, case: Case) -> Exchange:
@@ -171,20 +182,55 @@ class Runner:
         elif case.expect == REFUSE:
             names.add("ignored_auth")
 
-    def _check(self, result: RunResult, ex: Exchange) -> None:
+    def _findings(self, result: RunResult, ex: Exchange) -> list[Finding]:
         if ex.response is None:
-            return
+            return []
         self._applied(result, ex.case.operation, ex.case)
-        self._raw.extend(run_checks(self.checks, Context(self.contract, ex)))
+        found = run_checks(self.checks, Context(self.contract, ex))
+        if "pagination" in self.check_names and ex.case.phase != "stateful" and ex.outcome is not None \
+                and ex.outcome.kind == "success":
+            meta = page_meta(ex.case.operation, ex.case)
+            if meta is not None:
+                ex.case.meta = {**ex.case.meta, **meta}
+                found.extend(CHECKS["pagination"].run(Context(self.contract, ex, [ex])))
+        return found
 
-    def _run_case(self, result: RunResult, op: Operation, case: Case) -> Exchange:
+    def _check(self, result: RunResult, ex: Exchange) -> None:
+        self._raw.extend(self._findings(result, ex))
+
+    def probe(self, result: RunResult, op: Operation, case: Case, record: bool) -> tuple[Exchange, list[Finding]]:
+        """Send one generated case; ``record=False`` while hypothesis shrinks (no double counting)."""
         ex = self.execute(case)
-        self._check(result, ex)
+        found = self._findings(result, ex)
+        if record:
+            self._raw.extend(found)
+            self._count(result, op, case, ex)
+            if case.expect == ACCEPT and ex.outcome is not None and ex.outcome.kind == "success":
+                self._follow(result, op, ex)
+        return ex, found
+
+    def _follow(self, result: RunResult, op: Operation, ex: Exchange) -> None:
+        """Round-trip a few generated creates through their links (what was stored comes back)."""
+        if "stateful_round_trip" not in self.check_names or self._follow_budget.get(op.operation_id, 3) <= 0:
+            return
+        if not any("x-round-trip" in link for r in op.responses.values() for link in r.links.values()):
+            return
+        self._follow_budget[op.operation_id] = self._follow_budget.get(op.operation_id, 3) - 1
+        for chain in follow_links(self.contract, self.planner, ex, lambda c: self._run_case(result, op, c)):
+            result.applied.setdefault(chain[-1].case.operation.operation_id, set()).add("stateful_round_trip")
+            self._raw.extend(CHECKS["stateful_round_trip"].run(Context(self.contract, chain[-1], chain)))
+
+    def _count(self, result: RunResult, op: Operation, case: Case, ex: Exchange) -> None:
         target = case.operation.operation_id
         result.cases[target] = result.cases.get(target, 0) + 1
         if case.expect == ACCEPT and ex.response is not None:
             self._valid.setdefault(target, []).append(ex)
         self.observer.case_done(op, ex)
+
+    def _run_case(self, result: RunResult, op: Operation, case: Case) -> Exchange:
+        ex = self.execute(case)
+        self._check(result, ex)
+        self._count(result, op, case, ex)
         return ex
 
     # -- a whole run ---------------------------------------------------------------
@@ -210,7 +256,7 @@ class Runner:
         if result.setup_error is None and self._sent and self._answered == 0 and self._timeouts == self._sent:
             result.setup_error = (f"{self.transport.description}: every request timed out "
                                   f"({self._sent} sent); is the server up, and is --timeout long enough?")
-        result.findings = merge(self._raw)
+        result.findings = merge(self._raw, self._minimal)
         return result
 
     def _run_operation(self, result: RunResult, op: Operation) -> None:
@@ -220,6 +266,9 @@ class Runner:
         self.observer.operation_started(op, len(cases))
         for case in cases:
             self._run_case(result, op, case)
+        if self.fuzzer is not None:
+            known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
+            self._minimal.update(self.fuzzer.run(op, lambda c, record: self.probe(result, op, c, record), known))
         if self.check_names & {"stateful_round_trip", "pagination"}:
             self._stateful(result, op)
         self.observer.operation_finished(op)

@@ -72,6 +72,7 @@ class Planner:
     params: dict[str, str] = field(default_factory=dict)  # --param: fixed wherever the name appears
     headers: dict[str, str] = field(default_factory=dict)  # --header plus credentials
     auth_headers: frozenset[str] = frozenset()  # lower-case names of credential headers
+    per_operation: dict[str, dict[str, str]] = field(default_factory=dict)  # e.g. the mock's credentials
     seed: int = 0
     _known: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
 
@@ -109,7 +110,7 @@ class Planner:
 
     def base_headers(self, op: Operation) -> dict[str, str]:
         """Configured headers that apply: credentials only where the operation declares security."""
-        out = {}
+        out = dict(self.per_operation.get(op.operation_id, {}))
         declared = {p.name.lower() for p in op.params("header")}
         auth = self._auth_header_names(op)
         for name, value in self.headers.items():

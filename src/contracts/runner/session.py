@@ -44,7 +44,7 @@ class Options:
     base_url: str | None = None
     headers: Sequence[str] = ()
     params: Sequence[str] = ()
-    max_examples: int = 0
+    max_examples: int = 50
     seed: int | None = None
     timeout: float = 10.0
     strict: bool = False
@@ -67,8 +67,14 @@ class Session:
     sources: list[CaseSource] = field(default_factory=list)
 
     def runner(self, observer: Observer | None = None) -> Runner:
+        fuzzer = None
+        if self.options.max_examples > 0:
+            from .fuzz import Fuzzer
+
+            fuzzer = Fuzzer(self.contract, self.planner, self.options.max_examples, self.seed)
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
-                      max_examples=self.options.max_examples, sources=self.sources, observer=observer)
+                      max_examples=self.options.max_examples, sources=self.sources, observer=observer,
+                      fuzzer=fuzzer)
 
     def selected_operations(self) -> list[Any]:
         wanted = list(self.options.operations)
@@ -102,36 +108,34 @@ def open_session(options: Options, *, app: Any = None) -> Session:
               [v for k, v in params.items() if is_secret_param(k)]
     limits = Limits(timeout=options.timeout, body_limit=options.max_body)
     auth_names: set[str] = set()
+    per_operation: dict[str, dict[str, str]] = {}
     transport: Transport
     if options.base_url:
         transport = HttpTransport(check_base_url(options.base_url), limits)
     else:
-        transport, mock_headers = _embedded_mock(specs, seed, options.mock_faults, limits, app)
-        for name, value in mock_headers.items():
-            headers.setdefault(name, value)
-            secrets.append(value)
-            auth_names.add(name.lower())
+        transport, per_operation = _embedded_mock(specs, seed, options.mock_faults, limits, app)
+        for creds in per_operation.values():
+            secrets.extend(creds.values())
+            auth_names.update(name.lower() for name in creds)
     redactor = Redactor(secrets)
     base_path = urlsplit(options.base_url).path if options.base_url else ""
     contract = Contract(specs, strict=options.strict, base_path=base_path, body_limit=options.max_body,
                         redactor=redactor)
     auth_names |= {h.lower() for h in headers if is_secret_header(h)}
-    planner = Planner(params=params, headers=headers, auth_headers=frozenset(auth_names), seed=seed)
+    planner = Planner(params=params, headers=headers, auth_headers=frozenset(auth_names), seed=seed,
+                      per_operation=per_operation)
     return Session(options, specs, contract, transport, planner, checks, seed)
 
 
 def _embedded_mock(specs: list[Spec], seed: int, faults: Iterable[str], limits: Limits,
-                   app: Any) -> tuple[Transport, dict[str, str]]:
+                   app: Any) -> tuple[Transport, dict[str, dict[str, str]]]:
     try:
         from .. import mock
     except ImportError:
         raise UsageError("no --base-url given and the embedded mock is not available; pass --base-url URL") from None
     if app is None:
         app = mock.create_app(specs, seed=seed, faults=tuple(faults))
-    headers: dict[str, str] = {}
-    for spec in specs:
-        for op in spec.operations:
-            headers.update(mock.demo_headers(op))
+    credentials = {op.operation_id: dict(mock.demo_headers(op)) for spec in specs for op in spec.operations}
     label = "embedded mock (in-process)" + (f", faults: {', '.join(faults)}" if faults else "")
-    return AsgiTransport(app, label, limits), headers
+    return AsgiTransport(app, label, limits), credentials
 

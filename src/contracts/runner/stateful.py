@@ -87,31 +87,35 @@ def round_trip_sources(planner: Planner, op: Operation) -> list[Case]:
 
 def run_round_trips(contract: Contract, planner: Planner, op: Operation, execute: Execute) -> Iterator[list[Exchange]]:
     for source in round_trip_sources(planner, op):
-        first = execute(source)
-        if first.outcome is None or first.outcome.kind != "success" or first.outcome.response is None:
-            continue  # positive_data_acceptance speaks for a failed create
-        for link_name, link in first.outcome.response.links.items():
-            if "x-round-trip" not in link:
+        yield from follow_links(contract, planner, execute(source), execute)
+
+
+def follow_links(contract: Contract, planner: Planner, first: Exchange, execute: Execute) -> Iterator[list[Exchange]]:
+    """Follow every x-round-trip link of a successful create: [create, get] per link."""
+    if first.outcome is None or first.outcome.kind != "success" or first.outcome.response is None:
+        return  # positive_data_acceptance speaks for a failed create
+    for link_name, link in first.outcome.response.links.items():
+        if "x-round-trip" not in link:
+            continue
+        target = _find_op(contract, str(link.get("operationId", "")))
+        if target is None:
+            continue
+        case = planner._base(target, "stateful", f"{link_name} after {first.case.name}")
+        for name, expression in (link.get("parameters") or {}).items():
+            value = evaluate(expression, first)
+            if value is _MISSING:
                 continue
-            target = _find_op(contract, str(link.get("operationId", "")))
-            if target is None:
+            p = next((p for p in target.parameters if p.name == name), None)
+            if p is None:
                 continue
-            case = planner._base(target, "stateful", f"{link_name} after {source.name}")
-            for name, expression in (link.get("parameters") or {}).items():
-                value = evaluate(expression, first)
-                if value is _MISSING:
-                    continue
-                p = next((p for p in target.parameters if p.name == name), None)
-                if p is None:
-                    continue
-                if p.location == "path":
-                    case.path_params[name] = wire(value)
-                elif p.location == "query":
-                    case.query[name] = value
-                elif p.location == "header":
-                    case.headers[name] = wire(value)
-            case.meta = {"link": link_name, "rule": link["x-round-trip"], "source": first}
-            yield [first, execute(case)]
+            if p.location == "path":
+                case.path_params[name] = wire(value)
+            elif p.location == "query":
+                case.query[name] = value
+            elif p.location == "header":
+                case.headers[name] = wire(value)
+        case.meta = {"link": link_name, "rule": link["x-round-trip"]}
+        yield [first, execute(case)]
 
 
 def _diff(sent: Any, stored: Any, at: str) -> Iterator[tuple[str, Any, Any]]:
@@ -303,3 +307,26 @@ def pagination_findings(ctx: Context) -> Iterator[Finding]:
             if isinstance(marker, str):
                 previous_marker = marker
 
+
+
+def page_meta(op: Operation, case: Case) -> dict[str, Any] | None:
+    """Paging facts of a single (non-walk) call: the size it asked for, explicitly or by default."""
+    cfg = op.extensions.get("x-pagination")
+    if not isinstance(cfg, dict):
+        return None
+    name = cfg.get("limit") or cfg.get("size")
+    p = op.param("query", name) if name else None
+    raw = case.query.get(name) if name else None
+    if raw is None and p is not None:
+        raw = p.schema.get("default")
+    try:
+        size = int(raw) if raw is not None and not isinstance(raw, bool) else None
+    except (TypeError, ValueError):
+        return None
+    if size is None:
+        return None
+    meta: dict[str, Any] = {"pagination": cfg, "size": size}
+    if cfg.get("style") == "marker":
+        marker = case.query.get(cfg.get("marker", ""))
+        meta["marker"] = marker if isinstance(marker, str) else None
+    return meta

@@ -1,0 +1,235 @@
+"""Generated cases: schemathesis strategies, driven by hypothesis, checked by our checks.
+
+Schemathesis (public API: ``schemathesis.openapi.from_dict``,
+``APIOperation.as_strategy``) generates positive and negative cases from the
+same spec files. Before a case is sent, the core validates the request as it
+will travel on the wire; a "negative" case that is valid on the wire (the
+classic source of false positives) is sent as a positive one, and the other
+way round. Failures are then shrunk by hypothesis to a minimal request.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import unquote
+
+from ..core import pointer as jp
+from ..core.classify import Violation
+from ..core.finding import Finding, Kind, Severity
+from ..core.spec import Operation, Spec
+from ..core.validator import Contract
+from .cases import ACCEPT, NO_BODY, REJECT, Case
+from .checks import Exchange
+from .plan import Planner
+
+Probe = Callable[[Case, bool], tuple[Exchange, list[Finding]]]
+Key = tuple[str, str, str, str]
+MAX_SHRINKS_PER_OPERATION = 8
+SHRINK_PROBES = 60  # requests spent shrinking one failure (deterministic, unlike a time limit)
+# Problems a request can have that do not make it invalid (the core reports them as warnings).
+NOT_INVALID = {Kind.UNDOCUMENTED_FIELD}
+
+
+def key_of(f: Finding) -> Key:
+    return (f.operation, f.check or "", f.location, f.kind)
+
+
+class _Hit(Exception):
+    """Raised inside a hypothesis test so that it shrinks the case that produced ``key``."""
+
+    def __init__(self, exchange: Exchange, findings: list[Finding]) -> None:
+        super().__init__("contract finding")
+        self.exchange = exchange
+        self.findings = findings
+
+
+@dataclass
+class Fuzzer:
+    contract: Contract
+    planner: Planner
+    max_examples: int
+    seed: int
+    shrink: bool = True
+    _schemas: dict[str, Any] = field(default_factory=dict)
+
+    def _schema(self, spec: Spec) -> Any:
+        if spec.name not in self._schemas:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import schemathesis
+
+                self._schemas[spec.name] = schemathesis.openapi.from_dict(spec.data)
+        return self._schemas[spec.name]
+
+    def _operation(self, op: Operation) -> Any:
+        for result in self._schema(op.spec).get_all_operations():
+            candidate = result.ok()
+            if candidate.method.lower() == op.method and candidate.path == op.path:
+                if op.discriminators:
+                    # RPC-style: schemathesis knows operations by method and path; ours share one path.
+                    if (candidate.definition.raw or {}).get("operationId") != op.operation_id:
+                        continue
+                return candidate
+        return None
+
+    # -- turning a generated case into ours --------------------------------------------
+    def convert(self, op: Operation, generated: Any, negative: bool) -> Case | None:
+        from schemathesis.core import NotSet
+
+        case = self.planner._base(op, "generated", "negative" if negative else "positive")
+        case.path_params = {k: unquote(str(v)) for k, v in (generated.path_parameters or {}).items()}
+        case.query = {k: v for k, v in (generated.query or {}).items() if v is not None}
+        configured = {k.lower() for k in case.headers}
+        for name, value in (generated.headers or {}).items():
+            if name.lower() not in configured:
+                case.headers[name] = str(value)
+        body = generated.body
+        if op.request_body is not None:
+            if isinstance(body, NotSet):
+                case.body = NO_BODY
+            else:
+                media = generated.media_type or self.planner.body_media(op)
+                if "json" not in media:
+                    return None
+                case.body, case.content_type = body, media
+        try:
+            request = case.request("http://wire.invalid")
+        except (TypeError, ValueError):  # bytes or NaN in a JSON body: not a JSON request
+            return None
+        try:  # HTTP headers are latin-1 on the wire; such a case cannot be sent as generated
+            for k, v in request.headers:
+                k.encode("latin-1")
+                v.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        from ..core.routing import match_path
+
+        params = match_path(op.path, request.path)
+        if params is None:  # a generated path value that changes the route (e.g. contains '/')
+            return None
+        problems = [v for v in self.contract.request_violations(request, op, params) if v.kind not in NOT_INVALID]
+        if problems:
+            case.expect, case.name = REJECT, f"generated invalid: {problems[0].message}"
+            case.location, case.reason = problems[0].location, problems[0].message
+            case.soft = all(self._soft(op, v) for v in problems)
+        else:
+            case.expect, case.name = ACCEPT, "generated valid"
+        case.meta = {"generated": "negative" if negative else "positive"}
+        return case
+
+    def _soft(self, op: Operation, v: Violation) -> bool:
+        """An invalid value the docs only imply (docs gap, modelled structure, a coercible type)."""
+        if v.kind == Kind.WRONG_TYPE and isinstance(v.actual, (int, float)) and "string" in str(v.expected):
+            return True
+        tokens = jp.split(v.location)
+        if len(tokens) >= 2 and tokens[0] in ("query", "path", "header"):
+            p = op.param(tokens[0], tokens[1])
+            return bool(p is not None and p.extensions.get("x-docs-gap"))
+        if tokens and tokens[0] == "body" and op.request_body is not None:
+            node = op.spec.resolver.deref(next(iter(op.request_body.content.values())).schema)
+            for token in tokens[1:]:
+                if not isinstance(node, dict):
+                    break
+                if "x-undocumented" in node or "x-docs-gap" in node:
+                    return True
+                node = op.spec.resolver.deref(node.get("items") if token.isdigit() else
+                                              (node.get("properties") or {}).get(token, {}))
+            return isinstance(node, dict) and ("x-undocumented" in node or "x-docs-gap" in node)
+        return False
+
+    # -- driving hypothesis ----------------------------------------------------------------
+    def _settings(self, max_examples: int, shrink: bool) -> Any:
+        from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+        phases = [Phase.generate, Phase.shrink] if shrink else [Phase.generate]
+        return settings(max_examples=max_examples, database=None, deadline=None, derandomize=False,
+                        suppress_health_check=list(HealthCheck), phases=phases, verbosity=Verbosity.quiet,
+                        report_multiple_bugs=False, print_blob=False)
+
+    def run(self, op: Operation, probe: Probe, known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
+        """Explore, then shrink each error only generation found; returns the minimal finding per key.
+
+        ``known`` errors were already found by the planned cases, whose
+        requests are minimal by design; shrinking them again would only cost time.
+        """
+        if self.max_examples <= 0:
+            return {}
+        generated_op = self._operation(op)
+        if generated_op is None:
+            return {}
+        from hypothesis import given, seed
+        from schemathesis import GenerationMode
+
+        keys: dict[Key, bool] = {}
+        minimal: dict[Key, Finding] = {}
+        for negative in (False, True):
+            mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                strategy = generated_op.as_strategy(generation_mode=mode)
+
+            @seed(self.seed)
+            @self._settings(self.max_examples, shrink=False)
+            @given(strategy)
+            def explore(generated: Any) -> None:
+                case = self.convert(op, generated, negative)
+                if case is None:
+                    return
+                _, findings = probe(case, True)
+                for f in findings:
+                    if f.severity is Severity.ERROR:
+                        keys.setdefault(key_of(f), negative)
+
+            explore()
+        if self.shrink:
+            fresh = [(k, negative) for k, negative in keys.items() if k not in known]
+            for key, negative in fresh[:MAX_SHRINKS_PER_OPERATION]:
+                found = self._shrink(op, generated_op, key, negative, probe)
+                if found is not None:
+                    minimal[key] = found
+        return minimal
+
+    def _shrink(self, op: Operation, generated_op: Any, key: Key, negative: bool, probe: Probe) -> Finding | None:
+        from hypothesis import given, seed
+        from schemathesis import GenerationMode
+
+        mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            strategy = generated_op.as_strategy(generation_mode=mode)
+
+        failing: dict[tuple[Any, ...], _Hit] = {}
+        probes = [0]
+
+        @seed(self.seed)
+        @self._settings(self.max_examples, shrink=True)
+        @given(strategy)
+        def hunt(generated: Any) -> None:
+            case = self.convert(op, generated, negative)
+            if case is None:
+                return
+            fingerprint = _fingerprint(case)
+            if fingerprint in failing:  # replaying a known failure: same verdict, no request
+                raise failing[fingerprint]
+            if failing and probes[0] >= SHRINK_PROBES:
+                return  # out of shrink budget: keep the smallest failure found so far
+            probes[0] += 1
+            exchange, findings = probe(case, False)
+            hits = [f for f in findings if key_of(f) == key]
+            if hits:
+                failing[fingerprint] = _Hit(exchange, hits)
+                raise failing[fingerprint]
+
+        try:
+            hunt()
+        except _Hit as hit:
+            return hit.findings[0].with_(extra={**hit.findings[0].extra, "shrunk": True})
+        return None
+
+
+
+def _fingerprint(case: Case) -> tuple[Any, ...]:
+    request = case.request("http://wire.invalid")
+    return (request.method, request.url, request.headers, request.body)

@@ -38,8 +38,10 @@ def _json(data: Any, status: int = 200, ctype: str = "application/json") -> Resp
     return Response(json.dumps(data), status_code=status, media_type=ctype)
 
 
-def iotda_app(broken: str | None = None) -> Starlette:
+def iotda_app(broken: str | None = None, flaky_every: int = 0) -> Starlette:
+    """``flaky_every=n`` answers every n-th valid request with the documented 500."""
     contract = Contract.from_paths([ROOT / "specs" / "iotda-v5.yaml"])
+    counter = {"valid": 0}
 
     async def handle(request: StarletteRequest) -> Response:
         body = await request.body()
@@ -53,6 +55,12 @@ def iotda_app(broken: str | None = None) -> Starlette:
                     if v.kind not in ("undocumented-field", "missing-auth")]
         if problems and broken != "accept-invalid":
             return _json({"error_code": "IOTDA.000006", "error_msg": problems[0].message}, 400)
+        counter["valid"] += 1
+        if flaky_every and counter["valid"] % flaky_every == 0:
+            return _json({"error_code": "IOTDA.000001", "error_msg": "Internal server error."}, 500)
+        offset = request.query_params.get("offset", "0")
+        if broken == "offset-crash" and offset.isdigit() and 100 <= int(offset) <= 400:
+            return Response(b"Bad Gateway", status_code=502, media_type="text/plain")
         if match.operation.operation_id == "ShowAsyncDeviceCommand":
             p = match.path_params
             if (p.get("device_id"), p.get("command_id")) != (COMMAND["device_id"], COMMAND["command_id"]):
@@ -151,3 +159,49 @@ def serve(app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def oceanconnect_app(flaky_every: int = 0) -> Starlette:
+    """An honest OceanConnect: every documented error path, HTTP-200 business errors included.
+
+    ``flaky_every=n`` answers every n-th valid request with the documented 500 100001.
+    """
+    contract = Contract.from_paths([ROOT / "specs" / "oceanconnect-iocm-v1.4.0.yaml"])
+    tasks = [{"taskId": f"task-{n:03d}", "appId": "app-1", "deviceId": f"dev-{n % 4}", "status": "SUCCESS",
+              "totalCount": 1, "deviceCommands": [{"commandId": f"cmd-{n}", "appId": "app-1",
+                                                   "deviceId": f"dev-{n % 4}", "status": "CANCELED",
+                                                   "creationTime": "20170222T164000Z", "maxRetransmit": 3,
+                                                   "command": {"serviceId": "s", "method": "m", "paras": {}}}]}
+             for n in range(11)]
+    counter = {"valid": 0}
+
+    def error(status: int, code: str, desc: str) -> Response:
+        return _json({"error_code": code, "error_desc": desc}, status)
+
+    async def handle(request: StarletteRequest) -> Response:
+        req = Request(request.method, str(request.url), tuple(request.headers.items()), None)
+        match = contract.match(req)
+        if match is None:
+            return error(400, "100022", "The input is invalid.")
+        if not request.headers.get("app_key"):
+            return error(500, "100220", "Get AppKey from header failed.")
+        if request.headers.get("app_key") != "app-1" or request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return error(403, "1010005", "Invalid access token or appId.")
+        problems = [v for v in contract.request_violations(req, match.operation, match.path_params)
+                    if v.kind not in ("undocumented-field", "missing-auth")]
+        if problems:
+            return error(400, "100022", "The input is invalid.")
+        q = request.query_params
+        if "appId" in q:
+            return error(200, "100203" if q["appId"] != "app-2" else "100217", "The application is not existed.")
+        if "deviceId" in q and q["deviceId"] not in {t["deviceId"] for t in tasks}:
+            return error(200, "100418", "The deviceData is not existed.")
+        counter["valid"] += 1
+        if flaky_every and counter["valid"] % flaky_every == 0:
+            return error(500, "100001", "Internal server error.")
+        rows = [t for t in tasks if all(t.get(k) == q[k] for k in ("taskId", "deviceId", "status") if k in q)]
+        page, size = int(q.get("pageNo", "0")), int(q.get("pageSize", "1000"))
+        chunk = rows[page * size:(page + 1) * size]
+        return _json({"pagination": {"pageNo": page, "pageSize": size, "totalSize": len(rows)}, "data": chunk})
+
+    return Starlette(routes=[Route("/{path:path}", handle, methods=["GET"])])

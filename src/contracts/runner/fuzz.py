@@ -10,6 +10,7 @@ way round. Failures are then shrunk by hypothesis to a minimal request.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -27,7 +28,9 @@ from .plan import Planner
 Probe = Callable[[Case, bool], tuple[Exchange, list[Finding]]]
 Key = tuple[str, str, str, str]
 MAX_SHRINKS_PER_OPERATION = 8
-SHRINK_PROBES = 60  # requests spent shrinking one failure (deterministic, unlike a time limit)
+_UNROUTABLE = re.compile(r"[\x00-\x20\x7f/\\?#%]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SHRINK_PROBES = 300  # requests spent shrinking one failure (deterministic, unlike a time limit)
 # Problems a request can have that do not make it invalid (the core reports them as warnings).
 NOT_INVALID = {Kind.UNDOCUMENTED_FIELD}
 
@@ -80,6 +83,8 @@ class Fuzzer:
 
         case = self.planner._base(op, "generated", "negative" if negative else "positive")
         case.path_params = {k: unquote(str(v)) for k, v in (generated.path_parameters or {}).items()}
+        if any(_UNROUTABLE.search(v) for v in case.path_params.values()):
+            return None  # ids with '/', '%', '?' or control characters change the route, not the input
         case.query = {k: v for k, v in (generated.query or {}).items() if v is not None}
         configured = {k.lower() for k in case.headers}
         for name, value in (generated.headers or {}).items():
@@ -116,6 +121,9 @@ class Fuzzer:
             case.soft = all(self._soft(op, v) for v in problems)
         else:
             case.expect, case.name = ACCEPT, "generated valid"
+            # Control characters in free-text parameters are valid by the schema, but a server that
+            # refuses them is arguably right: a rejection of such a case is a warning.
+            case.soft = any(isinstance(v, str) and _CONTROL.search(v) for v in case.query.values())
         case.meta = {"generated": "negative" if negative else "positive"}
         return case
 

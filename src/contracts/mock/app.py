@@ -182,8 +182,8 @@ class MockApp:
         if candidates:
             vendor = self.by_operation[candidates[0].operation_id]
             return vendor.unroutable(method, path, query, candidates)
-        return Reply(404, dumps({"error": "not_found",
-                                 "message": f"no documented operation serves {method} {path}"}))
+        return Reply(404, dumps({"error": "not_found", "message": f"no documented operation serves {method} {path}"}),
+                     cacheable=True)
 
     def _check(self, call: Call, qs: str) -> tuple[list[Violation], list[Violation]]:
         """(missing credentials, rejecting problems) from the core; remembered for body-less requests."""

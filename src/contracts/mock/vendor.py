@@ -33,7 +33,7 @@ class Setup:
     credentials: Credentials
     max_jobs: int
     body_faults: BodyFaults
-    cache_size: int = 4096  # entries per memo; 0 turns every memo off
+    cache_size: int  # entries per memo; 0 turns every memo off
 
     def has(self, fault: str) -> bool:
         return fault in self.faults

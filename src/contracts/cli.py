@@ -21,7 +21,21 @@ def _fail(message: str) -> None:
     click.echo(f"contracts: error: {message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    """Loads the `mock` command (uvicorn, the mock's data) only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), "mock"])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "mock":
+            from .mock.command import mock
+
+            return mock
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="contracts", prog_name="contracts")
 def cli() -> None:
     """Executable contracts for IoT device-platform command APIs."""
@@ -103,8 +117,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write report.json, report.md, junit.xml and report.html here.")
 @click.option("--max-examples", type=int, default=50, show_default=True,
-              help="Generated cases per operation and mode (positive, negative), on top of the planned "
-                   "ones; 0 turns generation off.")
+              help="Generated cases per operation (half positive, half negative, as schemathesis' -n), "
+                   "on top of the planned ones; 0 turns generation off.")
 @click.option("--seed", type=int, default=None, help="Make the run reproducible (default: random, printed).")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
 @click.option("--strict", is_flag=True, help="Undocumented response fields and headers become errors.")
@@ -219,15 +233,6 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
         _fail("interrupted; the reports cover what ran so far")
         raise SystemExit(EXIT_INTERRUPTED)
     raise SystemExit(result.exit_code)
-
-
-def _register_mock() -> None:
-    from .mock.command import mock
-
-    cli.add_command(mock)
-
-
-_register_mock()
 
 
 def run(argv: Sequence[str] | None = None) -> int:

@@ -116,7 +116,8 @@ def enos_app(broken: str | None = None) -> Starlette:
                             "" if broken == "error-as-success" else None)
         org = request.query_params["orgId"]
         if match.operation.operation_id == "createJob":
-            job = json.loads(body)
+            schema = match.operation.request_body.content["application/json"].schema  # type: ignore[union-attr]
+            job = _documented(json.loads(body), schema, match.operation.spec.resolver.deref)
             job.setdefault("timeoutPolicy", {}).setdefault("inProgressTimeoutInSeconds", 30)
             job["timeoutPolicy"].setdefault("ttlTimeoutInSeconds", 0)
             retry = job.setdefault("retryPolicy", {})
@@ -134,6 +135,16 @@ def enos_app(broken: str | None = None) -> Starlette:
         return envelope(0, "OK", found)
 
     return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "POST"])])
+
+
+def _documented(value: Any, schema: Any, deref: Any) -> Any:
+    """Keep only what the schema documents, as a careful server stores it."""
+    node = deref(schema)
+    if isinstance(value, dict) and isinstance(node, dict) and "properties" in node:
+        return {k: _documented(v, node["properties"][k], deref) for k, v in value.items() if k in node["properties"]}
+    if isinstance(value, list) and isinstance(node, dict) and "items" in node:
+        return [_documented(v, node["items"], deref) for v in value]
+    return value
 
 
 def free_port() -> int:

@@ -101,7 +101,7 @@ def test_documented_errors_are_not_failures(name: str, tmp_path: Path) -> None:
     data = report(tmp_path)
     assert data["findings"] == [] and code == 0
     # the run did meet the documented error paths it must tolerate
-    assert data["summary"]["requests"] > 100
+    assert data["summary"]["requests"] > 60
 
 
 def _record(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bytes | None]]:

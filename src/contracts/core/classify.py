@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from . import pointer as jp
 from .finding import Kind
 from .suggest import distance, nearest, renamed_from
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _RANGE = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength",
           "pattern", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "const", "format",
@@ -65,7 +66,7 @@ def _types(schema: dict[str, Any]) -> str:
     return str(t) if t else "a value of the documented schema"
 
 
-def _extra_fields(error: ValidationError) -> list[str]:
+def _extra_fields(error: "ValidationError") -> list[str]:
     instance, schema = error.instance, error.schema
     if not isinstance(instance, dict) or not isinstance(schema, dict):
         return []
@@ -80,7 +81,7 @@ def _pattern_text(pattern: str) -> str:
     return f"the pattern {pattern}"
 
 
-def _range_message(error: ValidationError) -> str:
+def _range_message(error: "ValidationError") -> str:
     v, kw, inst = error.validator_value, error.validator, error.instance
     if kw == "minimum":
         return f"{short(inst)} is below the minimum {v}"
@@ -105,11 +106,11 @@ def _range_message(error: ValidationError) -> str:
     return f"{short(inst)} violates {kw}={short(v)}"
 
 
-def _bounds(error: ValidationError) -> Any:
+def _bounds(error: "ValidationError") -> Any:
     return error.validator_value
 
 
-def classify(error: ValidationError, base: str = "") -> Iterator[Violation]:
+def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
     """The violations one jsonschema error stands for, located under ``base``."""
     at = jp.join(base, *error.absolute_path)
     kw = error.validator
@@ -166,7 +167,7 @@ def classify(error: ValidationError, base: str = "") -> Iterator[Violation]:
                     error.validator_value, inst)
 
 
-def classify_all(errors: Iterable[ValidationError], base: str = "") -> list[Violation]:
+def classify_all(errors: Iterable["ValidationError"], base: str = "") -> list[Violation]:
     """All violations, one per (location, kind), the most specific first."""
     seen: set[tuple[str, str]] = set()
     nulls: set[str] = set()

@@ -12,11 +12,10 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Iterator
 
-import jsonschema
+from typing import TYPE_CHECKING
+
 import jsonschema_rs
 import orjson
-from jsonschema import validators
-from jsonschema.exceptions import ValidationError
 
 from .classify import Violation, classify_all
 from .finding import Kind
@@ -29,14 +28,27 @@ def _anchored(pattern: str) -> re.Pattern[str]:
     return re.compile(re.sub(r"(?<!\\)\$(?=\)*$)", r"\\Z", pattern))
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> "Iterator[ValidationError]":
+    from jsonschema.exceptions import ValidationError
+
     if validator.is_type(instance, "string") and not _anchored(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 _SEEN_LIMIT = 256  # distinct invalid bodies remembered per schema
 
-_Strict = validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+
+@lru_cache(maxsize=1)
+def _strict_class() -> Any:
+    """python-jsonschema, loaded only when a failure has to be explained."""
+    import jsonschema
+    from jsonschema import validators
+
+    return validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
 
 
 class CompiledSchema:
@@ -53,9 +65,9 @@ class CompiledSchema:
     def is_valid(self, instance: Any) -> bool:
         return bool(self._fast.is_valid(instance))
 
-    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+    def iter_errors(self, instance: Any) -> "Iterator[ValidationError]":
         if self._slow is None:
-            self._slow = _Strict(self.document)
+            self._slow = _strict_class()(self.document)
         return self._slow.iter_errors(instance)
 
     def violations(self, instance: Any, base: str = "") -> list[Violation]:

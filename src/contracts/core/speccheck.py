@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +47,56 @@ def _validator_class(data: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=64)
 def _cached(path: str, mtime_ns: int, size: int, base_uri: str) -> tuple[tuple[str, str], ...]:
-    from .yamlsource import load_file
+    """Validation of one file, remembered in memory and on disk (keyed by content and validator version).
+
+    Importing and running openapi-spec-validator costs about half a second;
+    a spec that has not changed does not need it again.
+    """
+    import hashlib
+    import json
     from pathlib import Path
 
+    from .yamlsource import load_file
+
+    raw = Path(path).read_bytes()
+    key = hashlib.sha256(raw + _validator_version().encode() + base_uri.encode()).hexdigest()
+    cache = _cache_dir()
+    entry = cache / f"speccheck-{key}.json" if cache else None
+    if entry is not None:
+        try:
+            return tuple((p, m) for p, m in json.loads(entry.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
     data, _ = load_file(Path(path))
-    return tuple(_errors(data, base_uri))
+    found = tuple(_errors(data, base_uri))
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(found), encoding="utf-8")
+            os.replace(tmp, entry)
+        except OSError:
+            pass  # a read-only home is no reason to fail
+    return found
+
+
+def _validator_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("openapi-spec-validator")
+    except PackageNotFoundError:  # pragma: no cover - it is a dependency
+        return "unknown"
+
+
+def _cache_dir() -> "Path | None":
+    from pathlib import Path
+
+    if os.environ.get("CONTRACTS_NO_CACHE"):
+        return None
+    base = os.environ.get("CONTRACTS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "contracts")
+    return Path(base)
 
 
 def _errors(data: dict[str, Any], base_uri: str) -> list[tuple[str, str]]:

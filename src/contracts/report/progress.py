@@ -38,6 +38,12 @@ class ProgressObserver:
         status = exchange.response.status if exchange.response is not None else "no answer"
         self.progress.update(task, advance=1, status=f"last: {status}")
 
+    def operation_progress(self, op: Any, cases: int) -> None:
+        task = self._tasks.get(op.operation_id)
+        if task is not None:
+            info = self.progress.tasks[task]
+            self.progress.update(task, total=(info.total or 0) + cases, advance=cases, status="generated")
+
     def operation_finished(self, op: Any) -> None:
         task = self._tasks.get(op.operation_id)
         if task is not None:

@@ -20,13 +20,14 @@ from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
 
-CaseSource = Callable[[Operation], Iterable[Case]]
 
 
 class Observer(Protocol):
     def operation_started(self, op: Operation, total: int) -> None: ...
 
     def case_done(self, op: Operation, exchange: Exchange) -> None: ...
+
+    def operation_progress(self, op: Operation, cases: int) -> None: ...
 
     def operation_finished(self, op: Operation) -> None: ...
 
@@ -36,6 +37,9 @@ class _Silent:
         pass
 
     def case_done(self, op: Operation, exchange: Exchange) -> None:
+        pass
+
+    def operation_progress(self, op: Operation, cases: int) -> None:
         pass
 
     def operation_finished(self, op: Operation) -> None:
@@ -129,8 +133,8 @@ def merge(findings: Iterable[Finding],
 
 class Runner:
     def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
-                 seed: int = 0, max_examples: int = 0, sources: Iterable[CaseSource] = (),
-                 observer: Observer | None = None, fuzzer: Any = None) -> None:
+                 seed: int = 0, max_examples: int = 0, observer: Observer | None = None, fuzzer: Any = None,
+                 workers: int = 1) -> None:
         self.contract = contract
         self.transport = transport
         self.planner = planner
@@ -138,13 +142,14 @@ class Runner:
         self.check_names = {c.name for c in checks}
         self.seed = seed
         self.max_examples = max_examples
-        self.sources = list(sources)
+        self.workers = max(1, workers)
         self.observer = observer or _Silent()
         self._raw: list[Finding] = []
         self._answered = 0
         self._timeouts = 0
         self._sent = 0
-        self._valid: dict[str, list[Exchange]] = {}  # operation -> exchanges of valid requests
+        self._valid: dict[str, list[tuple[int, str]]] = {}  # operation -> (status, outcome) of valid requests
+        self._first_valid: dict[str, Any] = {}  # operation -> evidence of its first valid request
         self.fuzzer = fuzzer
         self._minimal: dict[tuple[str, str, str, str], Finding] = {}  # shrunk reproductions
         self._follow_budget: dict[str, int] = {}  # generated creates whose round trip is followed
@@ -210,21 +215,34 @@ class Runner:
         return ex, found
 
     def _follow(self, result: RunResult, op: Operation, ex: Exchange) -> None:
-        """Round-trip a few generated creates through their links (what was stored comes back)."""
-        if "stateful_round_trip" not in self.check_names or self._follow_budget.get(op.operation_id, 3) <= 0:
+        """Follow the links of a successful generated call, as a stateful test would.
+
+        A create is round-tripped through its get (what was stored comes
+        back); a page is followed to the next one (the marker moves down, no
+        record repeats). Each costs one request and no generation.
+        """
+        if self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) <= 0:
             return
-        if not any("x-round-trip" in link for r in op.responses.values() for link in r.links.values()):
-            return
-        self._follow_budget[op.operation_id] = self._follow_budget.get(op.operation_id, 3) - 1
-        for chain in follow_links(self.contract, self.planner, ex, lambda c: self._run_case(result, op, c)):
-            result.applied.setdefault(chain[-1].case.operation.operation_id, set()).add("stateful_round_trip")
-            self._raw.extend(CHECKS["stateful_round_trip"].run(Context(self.contract, chain[-1], chain)))
+        self._follow_budget[op.operation_id] = self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) - 1
+        first_meta = page_meta(op, ex.case)
+        if first_meta is not None:
+            ex.case.meta = {**ex.case.meta, **first_meta}
+        for chain in follow_links(self.contract, self.planner, ex, lambda c: self._run_case(result, op, c),
+                                  only_round_trips=False):
+            second = chain[-1]
+            name = "stateful_round_trip" if "rule" in second.case.meta else "pagination"
+            if name not in self.check_names:
+                continue
+            result.applied.setdefault(second.case.operation.operation_id, set()).add(name)
+            self._raw.extend(CHECKS[name].run(Context(self.contract, second, chain)))
 
     def _count(self, result: RunResult, op: Operation, case: Case, ex: Exchange) -> None:
         target = case.operation.operation_id
         result.cases[target] = result.cases.get(target, 0) + 1
-        if case.expect == ACCEPT and ex.response is not None:
-            self._valid.setdefault(target, []).append(ex)
+        if case.expect == ACCEPT and ex.response is not None and ex.outcome is not None:
+            self._valid.setdefault(target, []).append((ex.response.status, ex.outcome.kind))
+            if target not in self._first_valid:
+                self._first_valid[target] = self.contract.evidence(ex.request, ex.response)
         self.observer.case_done(op, ex)
 
     def _run_case(self, result: RunResult, op: Operation, case: Case) -> Exchange:
@@ -235,6 +253,7 @@ class Runner:
 
     # -- a whole run ---------------------------------------------------------------
     def run(self, operations: Iterable[Operation]) -> RunResult:
+        """Planned cases, then generated ones (in parallel workers), then stateful walks."""
         ops = list(operations)
         result = RunResult(self.transport.description, sorted({op.spec.name for op in ops}), self.seed,
                            self.max_examples, checks=[c.name for c in self.checks])
@@ -244,8 +263,17 @@ class Runner:
         started = time.perf_counter()
         try:
             for op in ops:
-                self._run_operation(result, op)
+                cases = self.planner.plan(op)
+                self.observer.operation_started(op, len(cases))
+                for case in cases:
+                    self._run_case(result, op, case)
+            if self.fuzzer is not None:
+                self._generate(result, ops)
+            if self.check_names & {"stateful_round_trip", "pagination"}:
+                for op in ops:
+                    self._stateful(result, op)
             for op in ops:
+                self.observer.operation_finished(op)
                 self._operation_findings(op, self._valid.get(op.operation_id, []))
         except _SetupFailure as exc:
             result.setup_error = str(exc)
@@ -259,19 +287,49 @@ class Runner:
         result.findings = merge(self._raw, self._minimal)
         return result
 
-    def _run_operation(self, result: RunResult, op: Operation) -> None:
-        cases = self.planner.plan(op)
-        for source in self.sources:
-            cases.extend(source(op))
-        self.observer.operation_started(op, len(cases))
-        for case in cases:
-            self._run_case(result, op, case)
-        if self.fuzzer is not None:
-            known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
-            self._minimal.update(self.fuzzer.run(op, lambda c, record: self.probe(result, op, c, record), known))
-        if self.check_names & {"stateful_round_trip", "pagination"}:
-            self._stateful(result, op)
-        self.observer.operation_finished(op)
+    # -- generated cases ---------------------------------------------------------------
+    def _generate(self, result: RunResult, ops: list[Operation]) -> None:
+        """One task per (operation, mode). With several workers, forked processes share the CPU work
+        of generation (hypothesis draws dominate); results merge back in task order, so a seed
+        still gives the same report."""
+        known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
+        tasks = [(index, negative) for index in range(len(ops)) for negative in (False, True)]
+        workers = min(self.workers, len(tasks))
+        if workers <= 1 or not _can_fork():
+            for index, negative in tasks:
+                op = ops[index]
+                self._minimal.update(self.fuzzer.run_mode(
+                    op, negative, lambda c, record, op=op: self.probe(result, op, c, record), known))
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.fuzzer.prepare(ops)  # import and parse once here, so forked workers inherit it
+        global _FORKED
+        _FORKED = (self, ops, frozenset(known))
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = [pool.submit(_generate_task, index, negative) for index, negative in tasks]
+                for (index, _), future in zip(tasks, futures):
+                    self._absorb(result, ops[index], future.result())
+        finally:
+            _FORKED = None
+
+    def _absorb(self, result: RunResult, op: Operation, part: "_Part") -> None:
+        self._raw.extend(part.findings)
+        self._minimal.update(part.minimal)
+        for name, n in part.cases.items():
+            result.cases[name] = result.cases.get(name, 0) + n
+        for name, checks in part.applied.items():
+            result.applied.setdefault(name, set()).update(checks)
+        for name, seen in part.valid.items():
+            self._valid.setdefault(name, []).extend(seen)
+        for name, evidence in part.first_valid.items():
+            self._first_valid.setdefault(name, evidence)
+        self._sent += part.sent
+        self._answered += part.answered
+        self._timeouts += part.timeouts
+        self.observer.operation_progress(op, sum(part.cases.values()))
 
     def _stateful(self, result: RunResult, op: Operation) -> None:
         checks = {c.name: c for c in self.checks if c.stateful}
@@ -286,24 +344,66 @@ class Runner:
                 result.applied.setdefault(op.operation_id, set()).add("pagination")
                 self._raw.extend(checks["pagination"].run(Context(self.contract, chain[-1], chain)))
 
-    def _operation_findings(self, op: Operation, valid: list[Exchange]) -> None:
+    def _operation_findings(self, op: Operation, valid: list[tuple[int, str]]) -> None:
         """Operation-level hints: nothing valid ever succeeded, or credentials were refused throughout."""
         if not valid or "positive_data_acceptance" not in self.check_names:
             return
-        if any(ex.outcome is not None and ex.outcome.kind == "success" for ex in valid):
+        if any(kind == "success" for _, kind in valid):
             return
-        statuses = sorted({ex.response.status for ex in valid if ex.response is not None})
-        refused = all(ex.response is not None and ex.response.status in (401, 403) for ex in valid)
+        statuses = sorted({status for status, _ in valid})
+        refused = all(status in (401, 403) for status, _ in valid)
         hint = ("pass credentials with --header 'Name: value'" if refused
                 else "pass real ids with --param name=value, or check the server's data")
-        first = valid[0]
         self._raw.append(Finding(
             operation=op.operation_id, kind=Kind.REJECTED_VALID, severity=Severity.WARNING, location="",
             message=(f"none of the {len(valid)} valid requests succeeded (answers: "
                      f"{', '.join(f'HTTP {s}' for s in statuses)}); the checks on success bodies did not run"),
             suggestion=hint, spec=op.spec.name, check="positive_data_acceptance",
-            evidence=self.contract.evidence(first.request, first.response), seed=first.case.seed))
+            evidence=self._first_valid.get(op.operation_id), seed=self.seed))
+
+
+FOLLOW_LIMIT = 200  # generated successes per operation whose links are followed
 
 
 class _SetupFailure(Exception):
     pass
+
+
+@dataclass
+class _Part:
+    """What one generation task found, sent back from a worker process."""
+
+    findings: list[Finding]
+    minimal: dict[tuple[str, str, str, str], Finding]
+    cases: dict[str, int]
+    applied: dict[str, set[str]]
+    valid: dict[str, list[tuple[int, str]]]
+    first_valid: dict[str, Any]
+    sent: int
+    answered: int
+    timeouts: int
+
+
+_FORKED: Any = None  # (runner, operations, known keys), inherited by forked workers
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _generate_task(index: int, negative: bool) -> _Part:
+    """Runs in a forked worker: a fresh connection, empty collectors, one (operation, mode)."""
+    parent, ops, known = _FORKED
+    runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
+                    max_examples=parent.max_examples, fuzzer=parent.fuzzer)
+    runner._answered = parent._answered  # the target is known to answer: a refusal now is not set-up
+    op = ops[index]
+    result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
+    try:
+        minimal = runner.fuzzer.run_mode(op, negative, lambda c, record: runner.probe(result, op, c, record), known)
+    finally:
+        runner.transport.close()
+    return _Part(runner._raw, minimal, result.cases, result.applied, runner._valid, runner._first_valid,
+                 runner._sent, runner._answered - parent._answered, runner._timeouts)

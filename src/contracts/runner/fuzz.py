@@ -56,6 +56,8 @@ class Fuzzer:
     seed: int
     shrink: bool = True
     _schemas: dict[str, Any] = field(default_factory=dict)
+    _operations: dict[str, Any] = field(default_factory=dict)
+    _strategies: dict[tuple[str, bool], Any] = field(default_factory=dict)
 
     def _schema(self, spec: Spec) -> Any:
         if spec.name not in self._schemas:
@@ -66,7 +68,52 @@ class Fuzzer:
                 self._schemas[spec.name] = schemathesis.openapi.from_dict(spec.data)
         return self._schemas[spec.name]
 
+    @property
+    def per_mode(self) -> int:
+        """The budget is per operation, like schemathesis' -n: half positive, half negative."""
+        return max(1, (self.max_examples + 1) // 2)
+
+    def prepare(self, ops: list[Operation]) -> None:
+        """Load schemathesis' view of every operation and warm its strategies now.
+
+        Workers forked afterwards inherit the parsed schema, the built
+        strategies and hypothesis' caches instead of each paying for them.
+        """
+        from hypothesis import given
+
+        for op in ops:
+            generated_op = self._operation(op)
+            if generated_op is None:
+                continue
+            for negative in (False, True):
+                strategy = self._strategy(op, generated_op, negative)
+
+                @self._settings(1, shrink=False)
+                @given(strategy)
+                def warm(generated: Any) -> None:
+                    self.convert(op, generated, negative)
+
+                warm()
+
+    def _strategy(self, op: Operation, generated_op: Any, negative: bool) -> Any:
+        key = (op.operation_id, negative)
+        if key not in self._strategies:
+            from schemathesis import GenerationMode
+
+            mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._strategies[key] = generated_op.as_strategy(generation_mode=mode)
+        return self._strategies[key]
+
     def _operation(self, op: Operation) -> Any:
+        if op.operation_id in self._operations:
+            return self._operations[op.operation_id]
+        found = self._find(op)
+        self._operations[op.operation_id] = found
+        return found
+
+    def _find(self, op: Operation) -> Any:
         for result in self._schema(op.spec).get_all_operations():
             candidate = result.ok()
             if candidate.method.lower() == op.method and candidate.path == op.path:
@@ -157,10 +204,19 @@ class Fuzzer:
                         report_multiple_bugs=False, print_blob=False)
 
     def run(self, op: Operation, probe: Probe, known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
-        """Explore, then shrink each error only generation found; returns the minimal finding per key.
+        """Both modes of one operation, one after the other (see ``run_mode``)."""
+        minimal: dict[Key, Finding] = {}
+        for negative in (False, True):
+            minimal.update(self.run_mode(op, negative, probe, known))
+        return minimal
 
-        ``known`` errors were already found by the planned cases, whose
-        requests are minimal by design; shrinking them again would only cost time.
+    def run_mode(self, op: Operation, negative: bool, probe: Probe,
+                 known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
+        """Explore one mode, then shrink each error only generation found.
+
+        Returns the minimal finding per key. ``known`` errors were already
+        found by the planned cases, whose requests are minimal by design;
+        shrinking them again would only cost time.
         """
         if self.max_examples <= 0:
             return {}
@@ -168,32 +224,27 @@ class Fuzzer:
         if generated_op is None:
             return {}
         from hypothesis import given, seed
-        from schemathesis import GenerationMode
 
         keys: dict[Key, bool] = {}
+        strategy = self._strategy(op, generated_op, negative)
+
+        @seed(self.seed)
+        @self._settings(self.per_mode, shrink=False)
+        @given(strategy)
+        def explore(generated: Any) -> None:
+            case = self.convert(op, generated, negative)
+            if case is None:
+                return
+            _, findings = probe(case, True)
+            for f in findings:
+                if f.severity is Severity.ERROR:
+                    keys.setdefault(key_of(f), negative)
+
+        explore()
         minimal: dict[Key, Finding] = {}
-        for negative in (False, True):
-            mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                strategy = generated_op.as_strategy(generation_mode=mode)
-
-            @seed(self.seed)
-            @self._settings(self.max_examples, shrink=False)
-            @given(strategy)
-            def explore(generated: Any) -> None:
-                case = self.convert(op, generated, negative)
-                if case is None:
-                    return
-                _, findings = probe(case, True)
-                for f in findings:
-                    if f.severity is Severity.ERROR:
-                        keys.setdefault(key_of(f), negative)
-
-            explore()
         if self.shrink:
-            fresh = [(k, negative) for k, negative in keys.items() if k not in known]
-            for key, negative in fresh[:MAX_SHRINKS_PER_OPERATION]:
+            fresh = [k for k in keys if k not in known]
+            for key in fresh[:MAX_SHRINKS_PER_OPERATION]:
                 found = self._shrink(op, generated_op, key, negative, probe)
                 if found is not None:
                     minimal[key] = found
@@ -201,18 +252,13 @@ class Fuzzer:
 
     def _shrink(self, op: Operation, generated_op: Any, key: Key, negative: bool, probe: Probe) -> Finding | None:
         from hypothesis import given, seed
-        from schemathesis import GenerationMode
 
-        mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            strategy = generated_op.as_strategy(generation_mode=mode)
-
+        strategy = self._strategy(op, generated_op, negative)
         failing: dict[tuple[Any, ...], _Hit] = {}
         probes = [0]
 
         @seed(self.seed)
-        @self._settings(self.max_examples, shrink=True)
+        @self._settings(self.per_mode, shrink=True)
         @given(strategy)
         def hunt(generated: Any) -> None:
             case = self.convert(op, generated, negative)

@@ -75,6 +75,7 @@ class Planner:
     per_operation: dict[str, dict[str, str]] = field(default_factory=dict)  # e.g. the mock's credentials
     seed: int = 0
     _known: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
+    _values: dict[tuple[int, str, str], Any] = field(default_factory=dict)
 
     # -- values ---------------------------------------------------------------
     def _documented(self, spec: Spec) -> dict[str, list[Any]]:
@@ -90,6 +91,14 @@ class Planner:
     def value_for(self, op: Operation, p: Parameter, sample: dict[str, Any] | None = None) -> Any:
         if p.name in self.params:
             return self.params[p.name]
+        if sample and p.name in sample:
+            return self._choose(op, p, sample)
+        key = (id(op), p.name, p.location)
+        if key not in self._values:
+            self._values[key] = self._choose(op, p, None)
+        return copy.deepcopy(self._values[key])
+
+    def _choose(self, op: Operation, p: Parameter, sample: dict[str, Any] | None) -> Any:
         candidates: list[Any] = []
         if sample and p.name in sample:
             candidates.append(sample[p.name])
@@ -192,9 +201,23 @@ class Planner:
         yield self._base(op, "positive", "mandatory parameters only")
         if any(not p.required and p.location == "query" for p in op.parameters):
             yield self._base(op, "positive", "every documented query parameter", optional=True)
+        discriminators = op.discriminators
         for p in op.parameters:
-            if p.location not in ("query", "path") or p.name in self.params:
+            if p.location not in ("query", "path") or p.name in self.params or p.name in discriminators:
                 continue
+            enum = p.schema.get("enum") if isinstance(p.schema, dict) else None
+            if isinstance(enum, list):  # every documented value must be accepted, not just the first
+                for value in enum:
+                    case = self._base(op, "positive", f"{p.name}={value}")
+                    self._set_param(case, p, value)
+                    case.location, case.reason = jp.join("", p.location, p.name), f"the documented value {value!r}"
+                    case.soft = bool(p.extensions.get("x-docs-gap"))
+                    yield case
+            elif not p.required and p.location == "query" and not boundaries(p.schema, op.spec.resolver.deref):
+                case = self._base(op, "positive", f"with {p.name} alone")
+                self._set_param(case, p, self.value_for(op, p))
+                case.location, case.reason = jp.join("", p.location, p.name), f"the optional {p.name}"
+                yield case
             for v in boundaries(p.schema, op.spec.resolver.deref):
                 if not self._fits(op, p, v.value):
                     continue
@@ -232,6 +255,8 @@ class Planner:
             for v in invalids(p.schema, op.spec.resolver.deref, on_wire="query"):
                 if self._fits(op, p, v.value):
                     continue  # not invalid on the wire after all
+                if p.location == "path" and wire(v.value) == "":
+                    continue  # an empty path segment changes the route, not the parameter
                 case = self._base(op, "negative", f"{p.name} {v.label}")
                 self._set_param(case, p, v.value)
                 case.expect, case.location, case.reason = REJECT, at, f"{p.name}={wire(v.value)!r} is {v.label}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -12,7 +12,7 @@ from ..core.redact import Redactor, is_secret_header, is_secret_param
 from ..core.spec import Spec, default_spec_dir, iter_spec_paths, load_spec
 from ..core.validator import DEFAULT_BODY_LIMIT, Contract
 from .checks import Check, select
-from .engine import CaseSource, Observer, Runner
+from .engine import Observer, Runner
 from .plan import Planner
 from .transport import AsgiTransport, HttpTransport, Limits, Transport
 
@@ -53,6 +53,7 @@ class Options:
     max_body: int = DEFAULT_BODY_LIMIT
     mock_faults: Sequence[str] = ()
     operations: Sequence[str] = ()
+    workers: int = 0  # processes for generated cases; 0 = one per CPU
 
 
 @dataclass
@@ -64,7 +65,6 @@ class Session:
     planner: Planner
     checks: list[Check]
     seed: int
-    sources: list[CaseSource] = field(default_factory=list)
 
     def runner(self, observer: Observer | None = None) -> Runner:
         fuzzer = None
@@ -72,9 +72,11 @@ class Session:
             from .fuzz import Fuzzer
 
             fuzzer = Fuzzer(self.contract, self.planner, self.options.max_examples, self.seed)
+        import os
+
+        workers = self.options.workers or os.cpu_count() or 1
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
-                      max_examples=self.options.max_examples, sources=self.sources, observer=observer,
-                      fuzzer=fuzzer)
+                      max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers)
 
     def selected_operations(self) -> list[Any]:
         wanted = list(self.options.operations)

@@ -90,23 +90,31 @@ def run_round_trips(contract: Contract, planner: Planner, op: Operation, execute
         yield from follow_links(contract, planner, execute(source), execute)
 
 
-def follow_links(contract: Contract, planner: Planner, first: Exchange, execute: Execute) -> Iterator[list[Exchange]]:
-    """Follow every x-round-trip link of a successful create: [create, get] per link."""
+def follow_links(contract: Contract, planner: Planner, first: Exchange, execute: Execute,
+                 only_round_trips: bool = True) -> Iterator[list[Exchange]]:
+    """Follow the links of a successful response: one [first, second] chain per link.
+
+    A link with ``x-round-trip`` is checked as a round trip; a link back to a
+    paginated operation is checked as the next page.
+    """
     if first.outcome is None or first.outcome.kind != "success" or first.outcome.response is None:
         return  # positive_data_acceptance speaks for a failed create
     for link_name, link in first.outcome.response.links.items():
-        if "x-round-trip" not in link:
+        round_trip = "x-round-trip" in link
+        if only_round_trips and not round_trip:
             continue
         target = _find_op(contract, str(link.get("operationId", "")))
         if target is None:
             continue
         case = planner._base(target, "stateful", f"{link_name} after {first.case.name}")
+        resolved = True
         for name, expression in (link.get("parameters") or {}).items():
             value = evaluate(expression, first)
-            if value is _MISSING:
-                continue
             p = next((p for p in target.parameters if p.name == name), None)
             if p is None:
+                continue
+            if value is _MISSING:
+                resolved = resolved and not str(expression).startswith("$response")
                 continue
             if p.location == "path":
                 case.path_params[name] = wire(value)
@@ -114,26 +122,46 @@ def follow_links(contract: Contract, planner: Planner, first: Exchange, execute:
                 case.query[name] = value
             elif p.location == "header":
                 case.headers[name] = wire(value)
-        case.meta = {"link": link_name, "rule": link["x-round-trip"]}
+        if not resolved:
+            continue  # e.g. the last page has no next marker
+        if round_trip:
+            case.meta = {"link": link_name, "rule": link["x-round-trip"]}
+        else:
+            meta = page_meta(target, case)
+            if meta is None:
+                continue
+            case.meta = {"link": link_name, **meta}
         yield [first, execute(case)]
 
 
-def _diff(sent: Any, stored: Any, at: str) -> Iterator[tuple[str, Any, Any]]:
+def _diff(sent: Any, stored: Any, at: str, schema: Any = None,
+          deref: Callable[[Any], Any] | None = None) -> Iterator[tuple[str, Any, Any]]:
+    """Where ``stored`` does not keep what was ``sent``.
+
+    With a schema, only documented fields count: a server may drop what the
+    docs never mention, and that is not a round-trip failure.
+    """
+    node = deref(schema) if deref is not None and schema is not None else None
     if isinstance(sent, dict):
         if not isinstance(stored, dict):
             yield at, sent, stored
             return
+        props = node.get("properties") if isinstance(node, dict) else None
         for key, value in sent.items():
+            if props is not None and key not in props:
+                continue  # undocumented: the docs promise nothing about it
+            child = props.get(key) if props is not None else None
             if key not in stored:
                 yield jp.join(at, key), value, _MISSING
             else:
-                yield from _diff(value, stored[key], jp.join(at, key))
+                yield from _diff(value, stored[key], jp.join(at, key), child, deref)
     elif isinstance(sent, list):
         if not isinstance(stored, list) or len(stored) != len(sent):
             yield at, sent, stored
             return
+        items = node.get("items") if isinstance(node, dict) else None
         for index, (a, b) in enumerate(zip(sent, stored)):
-            yield from _diff(a, b, jp.join(at, index))
+            yield from _diff(a, b, jp.join(at, index), items, deref)
     elif isinstance(sent, bool) or isinstance(stored, bool):
         if sent is not stored:
             yield at, sent, stored
@@ -189,7 +217,10 @@ def round_trip_findings(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at,
                           f"{target} returned no stored object at {stored_at or '/'}", exchange=second)
         return
-    for at, a, b in _diff(sent, stored, ""):
+    source_op = first.case.operation
+    body_schema = (next(iter(source_op.request_body.content.values())).schema
+                   if source_op.request_body is not None else None)
+    for at, a, b in _diff(sent, stored, "", body_schema, source_op.spec.resolver.deref):
         shown = "nothing" if b is _MISSING else repr(b)
         yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at + at,
                           f"{first.case.operation.operation_id} sent {a!r} at {at or '/'}, {target} returned {shown}",

@@ -34,6 +34,8 @@ class Transport(Protocol):
 
     def send(self, request: Request) -> Response: ...
 
+    def fresh(self) -> "Transport": ...
+
     def close(self) -> None: ...
 
 
@@ -67,8 +69,13 @@ class HttpTransport:
         self.description = self.base_url
         self.limits = limits or Limits()
         t = self.limits.timeout
+        self._verify = verify
         self._client = httpx.Client(timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
                                     follow_redirects=False, verify=verify)
+
+    def fresh(self) -> "HttpTransport":
+        """A new connection pool (a forked worker must not share the parent's sockets)."""
+        return HttpTransport(self.base_url, self.limits, verify=self._verify)
 
     def send(self, request: Request) -> Response:
         started = time.monotonic()
@@ -114,6 +121,10 @@ class AsgiTransport:
         self.limits = limits or Limits()
         self._app = app
         self._loop = asyncio.new_event_loop()
+
+    def fresh(self) -> "AsgiTransport":
+        """The same app (a forked worker's own copy of its state), on a new event loop."""
+        return AsgiTransport(self._app, self.description, self.limits)
 
     def send(self, request: Request) -> Response:
         started = time.monotonic()

@@ -127,25 +127,48 @@ def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Vari
 
 
 def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: str) -> list[Variant]:
-    """Values the schema rejects. ``on_wire`` is "query" (everything is text) or "json"."""
+    """Values the schema rejects, one per way of breaking it.
+
+    ``on_wire`` is "query" (everything travels as text) or "json". Variants
+    that lenient servers commonly accept (a number for a string, null for an
+    optional field, a differently cased enum value, an empty query value) are
+    marked ``lenient``: accepting them is a warning, not an error.
+    """
     schema = deref(schema)
     out: list[Variant] = []
     if not isinstance(schema, dict):
         return out
     types = _types(schema)
+    json = on_wire == "json"
+    nullable = schema.get("nullable") is True or "null" in (schema.get("type") or [])
+    if json and not nullable and types:
+        out.append(Variant("null, which the documented type does not allow", None, lenient=True))
     if "integer" in types or "number" in types:
         out.append(Variant("not a number", "not-a-number"))
+        if "integer" in types and "number" not in types:
+            out.append(Variant("a fraction where an integer is documented", 1.5 if json else "1.5"))
+        if json:
+            out.append(Variant("a boolean instead of a number", True))
+        else:
+            out.append(Variant("an empty value", "", lenient=True))
         lo, hi = schema.get("minimum"), schema.get("maximum")
-        step = 1
         if isinstance(lo, (int, float)) and not isinstance(lo, bool):
-            out.append(Variant(f"below the minimum {lo}", lo - step))
+            out.append(Variant(f"below the minimum {lo}", lo - 1))
         if isinstance(hi, (int, float)) and not isinstance(hi, bool):
-            out.append(Variant(f"above the maximum {hi}", hi + step))
-    elif "boolean" in types and on_wire == "json":
+            out.append(Variant(f"above the maximum {hi}", hi + 1))
+    elif "boolean" in types:
         out.append(Variant("a string instead of a boolean", "yes"))
+        if json:
+            out.append(Variant("a number instead of a boolean", 1, lenient=True))
     elif "string" in types:
-        if isinstance(schema.get("enum"), list):
+        enum = schema.get("enum")
+        if isinstance(enum, list):
             out.append(Variant("a value outside the documented list", "NOT_A_DOCUMENTED_VALUE"))
+            first = next((v for v in enum if isinstance(v, str)), None)
+            if first is not None and first.swapcase() not in enum and first.swapcase() != first:
+                out.append(Variant("a documented value in another case", first.swapcase(), lenient=True))
+            if not json and "" not in enum:
+                out.append(Variant("an empty value", "", lenient=True))
         hi = schema.get("maxLength")
         if isinstance(hi, int):
             text = _string(schema, length=hi + 1) if schema.get("pattern") else "x" * (hi + 1)
@@ -155,10 +178,16 @@ def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: st
             out.append(Variant(f"shorter than the minimum length {lo}", ""))
         if schema.get("pattern"):
             out.append(Variant(f"not matching the pattern {schema['pattern']}", "!not valid!"))
-        if on_wire == "json":
+            out.append(Variant(f"an empty value, which the pattern {schema['pattern']} does not allow", "",
+                               lenient=not json))
+        if json:
             out.append(Variant("a number instead of a string", 12345, lenient=True))
-    elif "array" in types and on_wire == "json":
+            out.append(Variant("a boolean instead of a string", True))
+            out.append(Variant("an array instead of a string", ["x"]))
+    elif "array" in types and json:
         out.append(Variant("an object instead of an array", {"not": "an array"}))
-    elif "object" in types and on_wire == "json":
+        out.append(Variant("a string instead of an array", "not an array"))
+    elif "object" in types and json:
         out.append(Variant("a string instead of an object", "not an object"))
+        out.append(Variant("an array instead of an object", [{"not": "an object"}]))
     return out

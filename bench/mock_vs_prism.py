@@ -18,7 +18,7 @@ one thread on core 1. Every round starts each server afresh, warms it up for
 shared virtual machine drifts between runs. The machine may be shared, so
 each run waits (up to 2 minutes) until nothing else keeps a core busy, and
 measures how much CPU other processes took meanwhile (/proc/stat minus the
-server, wrk and this script); a run disturbed by more than 0.1 core is
+server, wrk and this script); a run disturbed by more than 0.02 core is
 measured again, up to four times. The "others" column shows what remained.
 
 Rows: `contracts mock` is the product as shipped (validation on; repeated
@@ -68,7 +68,7 @@ TARGET_RATIO, TARGET_P99_MS = 4.0, 2.0
 WARM_UP_SECONDS = 2
 # The machine may be shared: a run during which other processes keep more than
 # MAX_OTHERS cores busy is measured again (at most ATTEMPTS runs in all).
-MAX_OTHERS, ATTEMPTS, QUIET_WAIT_SECONDS = 0.10, 4, 120
+MAX_OTHERS, ATTEMPTS, QUIET_WAIT_SECONDS = 0.02, 4, 120
 UNCACHED_SERVER = (
     "import sys\n"
     "from contracts.mock import MockServer, create_app\n"

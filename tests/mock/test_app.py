@@ -212,3 +212,13 @@ def test_set_up_mistakes_are_usage_errors(specs: list[Spec], write_spec: Callabl
         create_app(specs, max_jobs=0)
     with pytest.raises(UsageError, match="did you mean 'iotda_token'"):
         create_app(specs, credentials={"iotda_tokn": "x"})
+
+
+def test_undocumented_parameters_are_tolerated_not_rejected(client: Client, iotda_headers: dict[str, str],
+                                                            oc_headers: dict[str, str], strict: Contract) -> None:
+    for url, headers in ((f"{BATCHTASKS}?task_type=createDevices&debug=1", iotda_headers),
+                         (f"{CANCEL_TASKS}?pageSize=2&verbose=true", oc_headers),
+                         (f"{COMMANDS}?action=getJob&orgId=yourOrgId&jobId=jobId&trace=1", {})):
+        exchange = client.get(url, headers=headers)
+        assert exchange.status == 200 and b"error_code" not in exchange.body and exchange.json().get("code", 0) == 0
+        assert findings(strict, exchange) == []

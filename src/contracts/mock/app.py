@@ -40,7 +40,7 @@ Send = Callable[[Message], Awaitable[None]]
 VENDORS: tuple[type[Vendor], ...] = (EnosVendor, IotdaVendor, OceanConnectVendor)
 BODY_LIMIT = 1024 * 1024  # bytes; one more byte read tells "too large"
 CACHE_SIZE = 4096  # entries per memo
-REPLY_CACHE_BYTES = 32 * 1024 * 1024
+REPLY_CACHE_BYTES = 16 * 1024 * 1024
 _BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 # Problems no fault can wave through: there is nothing to serve "as if valid".
 STRUCTURAL = frozenset({Kind.INVALID_JSON, Kind.CONTENT_TYPE, Kind.BODY_TOO_LARGE})
@@ -95,16 +95,16 @@ class MockApp:
         path, raw query and every credential or parameter header the specs name.
         """
         key = None
-        credentials = []
+        keyed = []
         has_body = False
         for name, value in scope["headers"]:
             if name in self._keyed_headers:
-                credentials.append((name, value))
+                keyed.append((name, value))
             elif name in _BODY_HEADERS and value != b"0":
                 has_body = True
         if not has_body:
             key = (scope["method"], scope.get("raw_path") or scope["path"], scope.get("query_string", b""),
-                   tuple(credentials))
+                   tuple(keyed))
             hit = self._replies.get(key)
             if hit is not None:
                 await send({"type": "http.response.start", "status": hit[0], "headers": hit[1]})

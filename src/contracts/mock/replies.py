@@ -7,7 +7,7 @@ serialised once and cached.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import orjson
@@ -57,7 +57,6 @@ class Call:
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]
     body: bytes | None = None
-    cache_key: tuple[Any, ...] | None = field(default=None, compare=False)
 
     def arg(self, name: str) -> str | None:
         """The query value the core validated (the last one when repeated)."""

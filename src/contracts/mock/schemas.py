@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
+from ..core import pointer as jp
 from ..core.spec import Operation, Spec
 
 # A node visitor returns KEEP to leave a node alone (and descend into it) or a replacement.
@@ -90,10 +91,10 @@ def transform(spec: Spec, schema: Any, value: Any, visit: Visitor, at: str = "")
             child = props.get(key)
             if child is None and isinstance(extra, dict):
                 child = extra
-            out[key] = transform(spec, child, item, visit, f"{at}/{key}") if child is not None else item
+            out[key] = transform(spec, child, item, visit, jp.join(at, key)) if child is not None else item
         return out
     if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [transform(spec, node["items"], item, visit, f"{at}/{i}") for i, item in enumerate(value)]
+        return [transform(spec, node["items"], item, visit, jp.join(at, i)) for i, item in enumerate(value)]
     return value
 
 

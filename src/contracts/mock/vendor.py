@@ -21,7 +21,7 @@ from .replies import Call, Reply, dumps
 
 Handler = Callable[[Call], Reply]
 
-RENDER_CACHE_BYTES = 32 * 1024 * 1024
+RENDER_CACHE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,10 @@ from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
 
+FOLLOW_LIMIT = 200  # generated successes per operation whose links are followed
+PHASES = ("samples", "positive", "negative", "stateful")
+PHASE_OF = {"auth": "negative"}  # planned auth cases run with the negative phase
+
 
 
 class Observer(Protocol):
@@ -252,8 +256,16 @@ class Runner:
         return ex
 
     # -- a whole run ---------------------------------------------------------------
-    def run(self, operations: Iterable[Operation]) -> RunResult:
-        """Planned cases, then generated ones (in parallel workers), then stateful walks."""
+    def run(self, operations: Iterable[Operation], phases: Iterable[str] = PHASES) -> RunResult:
+        """Planned cases, then generated ones (in parallel workers), then stateful walks.
+
+        ``phases`` narrows the run (the pytest plugin runs one item per
+        operation and phase): samples, positive, negative (with auth), stateful.
+        """
+        wanted = set(phases)
+        unknown = wanted - set(PHASES)
+        if unknown:
+            raise ValueError(f"unknown phase(s) {sorted(unknown)}; expected some of {list(PHASES)}")
         ops = list(operations)
         result = RunResult(self.transport.description, sorted({op.spec.name for op in ops}), self.seed,
                            self.max_examples, checks=[c.name for c in self.checks])
@@ -263,18 +275,20 @@ class Runner:
         started = time.perf_counter()
         try:
             for op in ops:
-                cases = self.planner.plan(op)
+                cases = [c for c in self.planner.plan(op) if PHASE_OF.get(c.phase, c.phase) in wanted]
                 self.observer.operation_started(op, len(cases))
                 for case in cases:
                     self._run_case(result, op, case)
-            if self.fuzzer is not None:
-                self._generate(result, ops)
-            if self.check_names & {"stateful_round_trip", "pagination"}:
+            modes = [negative for negative, phase in ((False, "positive"), (True, "negative")) if phase in wanted]
+            if self.fuzzer is not None and modes:
+                self._generate(result, ops, modes)
+            if "stateful" in wanted and self.check_names & {"stateful_round_trip", "pagination"}:
                 for op in ops:
                     self._stateful(result, op)
             for op in ops:
                 self.observer.operation_finished(op)
-                self._operation_findings(op, self._valid.get(op.operation_id, []))
+                if "positive" in wanted:  # the phase with the plain mandatory-only call
+                    self._operation_findings(op, self._valid.get(op.operation_id, []))
         except _SetupFailure as exc:
             result.setup_error = str(exc)
         except KeyboardInterrupt:
@@ -288,12 +302,12 @@ class Runner:
         return result
 
     # -- generated cases ---------------------------------------------------------------
-    def _generate(self, result: RunResult, ops: list[Operation]) -> None:
+    def _generate(self, result: RunResult, ops: list[Operation], modes: list[bool]) -> None:
         """One task per (operation, mode). With several workers, forked processes share the CPU work
         of generation (hypothesis draws dominate); results merge back in task order, so a seed
         still gives the same report."""
         known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
-        tasks = [(index, negative) for index in range(len(ops)) for negative in (False, True)]
+        tasks = [(index, negative) for index in range(len(ops)) for negative in modes]
         workers = min(self.workers, len(tasks))
         if workers <= 1 or not _can_fork():
             for index, negative in tasks:
@@ -335,7 +349,7 @@ class Runner:
         checks = {c.name: c for c in self.checks if c.stateful}
         if "stateful_round_trip" in checks:
             for chain in run_round_trips(self.contract, self.planner, op, lambda c: self._run_case(result, op, c)):
-                result.applied.setdefault(op.operation_id, set()).add("stateful_round_trip")
+                result.applied.setdefault(chain[-1].case.operation.operation_id, set()).add("stateful_round_trip")
                 ctx = Context(self.contract, chain[-1], chain)
                 self._raw.extend(checks["stateful_round_trip"].run(ctx))
         if "pagination" in checks:
@@ -362,7 +376,6 @@ class Runner:
             evidence=self._first_valid.get(op.operation_id), seed=self.seed))
 
 
-FOLLOW_LIMIT = 200  # generated successes per operation whose links are followed
 
 
 class _SetupFailure(Exception):

@@ -1,0 +1,1 @@
+"""The pytest plugin's implementation; ``contracts.pytest_plugin`` loads it on first use."""

@@ -1,0 +1,123 @@
+"""Test items generated from the specs: one per operation and phase.
+
+Node ids read ``specs/iotda-v5.yaml::ShowAsyncDeviceCommand::negative``; each
+item carries the markers ``contracts`` and ``contracts_<phase>``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from ..core.errors import ContractsError
+from ..core.finding import Finding, Severity
+from ..core.spec import Operation
+from .engine import session
+from .reports import attach
+
+PHASES = ("samples", "positive", "negative", "stateful")
+
+
+class ContractsFailure(Exception):
+    """Error-level findings of one item."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__(f"{len(findings)} contract finding(s)")
+        self.findings = findings
+
+
+def describe(findings: list[Finding]) -> str:
+    """What a failing item shows: check, pointer, what was expected against what came, and curl."""
+    lines = []
+    for f in findings:
+        count = f" (x{f.count})" if f.count > 1 else ""
+        lines.append(f"[{f.severity.value}] {f.check} {f.kind} at {f.location or '/'}{count}")
+        lines.append(f"    {f.message}")
+        if f.suggestion:
+            lines.append(f"    hint: {f.suggestion}")
+        if f.evidence is not None:
+            if f.evidence.response is not None:
+                body = " ".join(str(f.evidence.response.get("body") or "").split())
+                lines.append(f"    got: HTTP {f.evidence.response.get('status')}"
+                             + (f" {body[:300]}" if body else ""))
+            if f.evidence.curl:
+                lines.append(f"    reproduce: {f.evidence.curl}")
+    return "\n".join(lines)
+
+
+class SpecFile(pytest.File):
+    """A spec file as a pytest collector."""
+
+    def collect(self) -> Iterator[pytest.Item | pytest.Collector]:
+        s = session(self.config)
+        spec = next(x for x in s.specs if x.path.resolve() == Path(self.path).resolve())
+        for op in spec.operations:
+            yield OperationNode.from_parent(self, name=op.operation_id, operation=op)
+
+
+class OperationNode(pytest.Collector):
+    def __init__(self, *, operation: Operation, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.operation = operation
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for phase in PHASES:
+            if phase == "stateful" and not _has_stateful(self.operation):
+                continue
+            yield PhaseItem.from_parent(self, name=phase, operation=self.operation, phase=phase)
+
+
+def _has_stateful(op: Operation) -> bool:
+    links = any("x-round-trip" in link for r in op.responses.values() for link in r.links.values())
+    return links or "x-pagination" in op.extensions
+
+
+class PhaseItem(pytest.Item):
+    def __init__(self, *, operation: Operation, phase: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.operation = operation
+        self.phase = phase
+        self.add_marker(pytest.mark.contracts)
+        self.add_marker(getattr(pytest.mark, f"contracts_{phase}"))
+
+    def runtest(self) -> None:
+        s = session(self.config)
+        result = s.runner().run([self.operation], phases=[self.phase])
+        attach(self, result)
+        if result.setup_error:
+            raise ContractsFailure([Finding(operation=self.operation.operation_id, kind="setup-error",
+                                            severity=Severity.ERROR, location="", message=result.setup_error,
+                                            check="setup")])
+        errors = [f for f in result.findings if f.severity is Severity.ERROR]
+        if errors:
+            raise ContractsFailure(errors)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        if isinstance(excinfo.value, ContractsFailure):
+            return describe(excinfo.value.findings)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return Path(self.path), None, f"{self.operation.operation_id} [{self.phase}]"
+
+
+def collect(parent: pytest.Session) -> list[pytest.Item]:
+    """Every item of every selected spec (used by pytest_collection_modifyitems)."""
+    try:
+        specs = session(parent.config).specs
+    except ContractsError as exc:
+        raise pytest.UsageError(f"contracts: {exc}") from None
+    items: list[pytest.Item] = []
+    for spec in specs:
+        node = SpecFile.from_parent(parent, path=spec.path.resolve())
+        mine: list[pytest.Item] = []
+        for op_node in node.collect():
+            assert isinstance(op_node, OperationNode)
+            mine.extend(op_node.collect())
+        # a collect report, so the terminal's "collected N items" and friends count these items
+        parent.config.hook.pytest_collectreport(
+            report=pytest.CollectReport(node.nodeid, "passed", None, list(mine)))
+        items.extend(mine)
+    return items

@@ -1,0 +1,75 @@
+"""Plugin options: the command line wins, then `[tool.pytest.ini_options]`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from ..core.errors import UsageError
+
+
+@dataclass(frozen=True)
+class PluginOptions:
+    base_url: str | None = None
+    mock: bool = False
+    specs: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    params: tuple[str, ...] = ()
+    max_examples: int = 50
+    seed: int | None = None
+    report_dir: str | None = None
+    strict: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _value(config: pytest.Config, name: str) -> Any:
+    dest = "contracts_" + name
+    cli = config.getoption(dest, default=None)
+    if cli not in (None, [], ""):
+        return cli
+    try:
+        ini = config.getini(dest)
+    except ValueError:
+        return None
+    return ini if ini not in ("", [], None) else None
+
+
+def _int(config: pytest.Config, name: str, default: int | None) -> int | None:
+    raw = _value(config, name)
+    if raw is None or raw is False:
+        return default
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"--contracts-{name.replace('_', '-')} must be an integer, not {raw!r}") from None
+
+
+def _bool(config: pytest.Config, name: str) -> bool:
+    raw = _value(config, name)
+    if isinstance(raw, str):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return bool(raw)
+
+
+def read(config: pytest.Config) -> PluginOptions:
+    cached = config.stash.get(_KEY, None)
+    if cached is not None:
+        return cached
+    options = PluginOptions(
+        base_url=_value(config, "base_url") or None,
+        mock=_bool(config, "mock"),
+        specs=tuple(_value(config, "spec") or ()),
+        headers=tuple(_value(config, "header") or ()),
+        params=tuple(_value(config, "param") or ()),
+        max_examples=_int(config, "max_examples", 50) or 0,
+        seed=_int(config, "seed", None),
+        report_dir=_value(config, "report_dir") or None,
+        strict=_bool(config, "strict"),
+    )
+    config.stash[_KEY] = options
+    return options
+
+
+_KEY = pytest.StashKey[PluginOptions]()

@@ -1,0 +1,102 @@
+"""Findings travel with test reports (so xdist brings them to the controller) and become artefacts."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+
+from ..core.finding import Evidence, Finding, Severity
+
+_FINDINGS = "contracts_findings"
+_STATS = "contracts_stats"
+def attach(item: pytest.Item, result: Any) -> None:
+    """Put an item's findings and counters on its report (user_properties are serialised by xdist)."""
+    item.user_properties.append((_FINDINGS, json.dumps([f.to_dict() for f in result.findings])))
+    item.user_properties.append((_STATS, json.dumps({
+        "cases": result.cases, "requests": result.requests, "checks": result.matrix(),
+        "operations": {k: v["spec"] for k, v in result.operations.items()}})))
+
+
+def attach_findings(item: pytest.Item, findings: list[Finding]) -> None:
+    item.user_properties.append((_FINDINGS, json.dumps([f.to_dict() for f in findings])))
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    ev = data.get("evidence")
+    return Finding(operation=data["operation"], kind=data["kind"], severity=Severity(data["severity"]),
+                   location=data["location"], message=data["message"], suggestion=data.get("suggestion"),
+                   spec=data.get("spec"), sample=data.get("sample"), check=data.get("check"), line=data.get("line"),
+                   evidence=Evidence(ev.get("request"), ev.get("response"), ev.get("curl")) if ev else None,
+                   count=data.get("count", 1), seed=data.get("seed"), extra=data.get("extra") or {})
+
+
+class Collector:
+    """Registered as a plugin when reports are wanted: gathers findings from every item's report."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.findings: list[Finding] = []
+        self.cases: dict[str, int] = {}
+        self.requests = 0
+        self.checks: dict[str, dict[str, str]] = {}
+        self.operations: dict[str, str] = {}
+        self.started = time.perf_counter()
+        self.seen = False
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "call":
+            return
+        for name, value in report.user_properties:
+            if name == _FINDINGS:
+                self.seen = True
+                self.findings.extend(_finding(d) for d in json.loads(value))
+            elif name == _STATS:
+                stats = json.loads(value)
+                for op, n in stats["cases"].items():
+                    self.cases[op] = self.cases.get(op, 0) + n
+                self.requests += stats["requests"]
+                for op, row in stats["checks"].items():
+                    merged = self.checks.setdefault(op, {})
+                    for check, verdict in row.items():
+                        merged[check] = _worse(merged.get(check, "skip"), verdict)
+                self.operations.update(stats["operations"])
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """On the controller (xdist workers only forward their reports), write the merged artefacts."""
+        if hasattr(self.config, "workerinput") or not self.seen:
+            return
+        from ..report import check as check_report
+        from ..runner.engine import merge
+        from .engine import seed
+        from .options import read
+
+        options = read(self.config)
+        if not options.report_dir:
+            return
+        findings = merge(self.findings)
+        checks = sorted({c for row in self.checks.values() for c in row})
+        by_op: dict[str, dict[str, Any]] = {op: {"spec": spec, "cases": self.cases.get(op, 0), "error": 0,
+                                                 "warning": 0, "info": 0} for op, spec in self.operations.items()}
+        for f in findings:
+            by_op.setdefault(f.operation, {"cases": 0, "error": 0, "warning": 0, "info": 0})[f.severity.value] += 1
+        summary = {
+            "command": "check", "target": options.base_url or "embedded mock (in-process, per worker)",
+            "specs": sorted(set(self.operations.values())), "seed": seed(self.config),
+            "max_examples": options.max_examples, "strict": options.strict,
+            "duration_seconds": round(time.perf_counter() - self.started, 3),
+            "cases": sum(self.cases.values()), "requests": self.requests, "interrupted": False,
+            "findings": len(findings), "by_severity": {s.value: sum(1 for f in findings if f.severity is s)
+                                                       for s in Severity},
+            "by_operation": by_op, "checks": self.checks,
+        }
+        check_report.write(check_report.Report(summary, findings, checks), options.report_dir)
+
+
+_ORDER = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}
+
+
+def _worse(a: str, b: str) -> str:
+    return a if _ORDER[a] >= _ORDER[b] else b

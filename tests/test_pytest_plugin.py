@@ -1,0 +1,156 @@
+"""The pytest plugin, driven through pytester in throw-away user projects."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+# pytester's in-process runs drop the modules they imported afterwards; loading these here keeps
+# one generation of yaml's C loader and of the engine for every inner run.
+import contracts.mock  # noqa: F401
+import contracts.plugin.items  # noqa: F401
+import contracts.runner.fuzz  # noqa: F401
+import contracts.runner.session  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["pytester"]
+TOKEN = "contracts-demo-token"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A user project: the specs and an empty tests folder."""
+    shutil.copytree(ROOT / "specs", pytester.path / "specs")
+    (pytester.path / "tests").mkdir()
+    return pytester
+
+
+@pytest.fixture
+def faulty_mock() -> Iterator[str]:
+    from contracts.mock import create_app
+    from contracts.mock.server import MockServer
+
+    server = MockServer(create_app(seed=1, faults=("enum-value",)), "127.0.0.1", 0)
+    url = server.start()
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+def test_empty_tests_folder_against_the_mock_passes(project: pytest.Pytester) -> None:
+    result = project.runpytest("--contracts-mock", "--contracts-max-examples=4", "--contracts-seed=1", "tests")
+    result.assert_outcomes(passed=18)
+    result.stdout.fnmatch_lines(["*contracts: target the embedded mock*seed 1*", "collected 18 items"])
+
+
+def test_stable_ids_and_markers(project: pytest.Pytester) -> None:
+    result = project.runpytest("--contracts-mock", "--collect-only", "-q", "-m", "contracts_negative")
+    result.stdout.fnmatch_lines([
+        "specs/enos-connect-v2.5.yaml::createJob::negative",
+        "specs/iotda-v5.yaml::ShowAsyncDeviceCommand::negative",
+        "specs/oceanconnect-iocm-v1.4.0.yaml::queryDeviceCmdCancelTask::negative",
+    ])
+    assert "::positive" not in result.stdout.str()
+    result = project.runpytest("--contracts-mock", "--collect-only", "-q", "-k", "ShowAsync and samples")
+    result.stdout.fnmatch_lines(["specs/iotda-v5.yaml::ShowAsyncDeviceCommand::samples", "1/18 tests collected*"])
+
+
+def test_a_fault_profile_fails_naming_the_check_and_pointer(project: pytest.Pytester, faulty_mock: str) -> None:
+    result = project.runpytest("--contracts-base-url", faulty_mock, "--contracts-header", f"X-Auth-Token: {TOKEN}",
+                               "--contracts-spec", "specs/iotda-v5.yaml", "--contracts-max-examples=0",
+                               "-k", "ShowAsyncDeviceCommand and samples")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "[error] response_schema_conformance enum-mismatch at /body/status" in out
+    assert "reproduce: curl" in out and TOKEN not in out
+    assert "Traceback" not in out and "engine.py" not in out
+
+
+def test_exit_first(project: pytest.Pytester, faulty_mock: str) -> None:
+    result = project.runpytest("--contracts-base-url", faulty_mock, "--contracts-header", f"X-Auth-Token: {TOKEN}",
+                               "--contracts-spec", "specs/iotda-v5.yaml", "--contracts-max-examples=0", "-x")
+    result.assert_outcomes(failed=1)
+
+
+@pytest.mark.slow
+def test_xdist_two_workers_and_merged_reports(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess("--contracts-mock", "--contracts-max-examples=4", "--contracts-seed=3",
+                                          "-n", "2", "--contracts-report-dir=out", "--junitxml=junit-pytest.xml")
+    result.assert_outcomes(passed=18)
+    report = json.loads((project.path / "out" / "report.json").read_text())
+    assert report["summary"]["seed"] == 3
+    assert set(report["summary"]["by_operation"]) == {"createJob", "getJob", "ListBatchTasks",
+                                                      "ShowAsyncDeviceCommand", "queryDeviceCmdCancelTask"}
+    assert report["summary"]["cases"] > 100 and report["findings"] == []
+    for name in ("report.md", "junit.xml", "report.html"):
+        assert (project.path / "out" / name).exists()
+    assert "ShowAsyncDeviceCommand" in (project.path / "junit-pytest.xml").read_text()
+
+
+def test_ini_configuration(project: pytest.Pytester, faulty_mock: str) -> None:
+    project.makeini(f"""
+        [pytest]
+        contracts_base_url = {faulty_mock}
+        contracts_spec =
+            specs/iotda-v5.yaml
+        contracts_header =
+            X-Auth-Token: {TOKEN}
+        contracts_max_examples = 0
+        contracts_report_dir = ini-reports
+        """)
+    result = project.runpytest("-k", "samples")
+    result.assert_outcomes(failed=2)  # both IoTDA samples meet the out-of-list enum values
+    report = json.loads((project.path / "ini-reports" / "report.json").read_text())
+    assert "enum-mismatch" in {f["kind"] for f in report["findings"]}
+    assert set(report["summary"]["by_operation"]) == {"ListBatchTasks", "ShowAsyncDeviceCommand"}
+
+
+def test_fixtures_and_marker_in_a_users_own_test(project: pytest.Pytester) -> None:
+    project.makepyfile(test_mine=f'''
+        import httpx, pytest
+
+        CMD = "/v5/iot/p/devices/c1224afb-e9f0-4916-8220-b6bab568e888/async-commands/b1224afb-e9f0-4916-8220-b6bab568e888"
+        AUTH = {{"X-Auth-Token": "{TOKEN}"}}
+
+        def test_validator(contracts_mock, contract):
+            response = httpx.get(contracts_mock + CMD, headers=AUTH)
+            assert contract.validate_response(response) == []
+            with pytest.raises(AssertionError, match="out-of-range at /query/limit"):
+                contract.validate_request(httpx.Request("GET", contracts_mock + "/v5/iot/p/batchtasks?task_type=createDevices&limit=99", headers=AUTH))
+
+        @pytest.mark.contract("ShowAsyncDeviceCommand")
+        def test_marker_passes(contracts_mock):
+            httpx.get(contracts_mock + CMD, headers=AUTH)
+
+        @pytest.mark.contract("ListBatchTasks")
+        def test_marker_fails(contracts_mock):
+            httpx.get(contracts_mock + "/v5/iot/p/batchtasks?task_type=createDevices&limit=99", headers=AUTH)
+    ''')
+    result = project.runpytest("test_mine.py")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*ContractAssertionError*", "*out-of-range at /query/limit*"])
+
+
+def test_the_plugin_is_inert_and_light_without_options(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_plain="""
+        import sys
+        def test_nothing_heavy_loaded():
+            heavy = [m for m in ("contracts.runner", "contracts.core.validator", "schemathesis", "contracts.mock")
+                     if m in sys.modules]
+            assert heavy == []
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:schemathesis")
+    result.assert_outcomes(passed=1)
+
+
+def test_bad_option_is_a_usage_error(project: pytest.Pytester) -> None:
+    result = project.runpytest("--contracts-mock", "--contracts-spec", "nope.yaml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*contracts: no such spec file or folder: nope.yaml*"])
+    assert sys.version_info >= (3, 11)

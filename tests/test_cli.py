@@ -122,3 +122,15 @@ def test_unknown_option_is_exit_2() -> None:
 def test_docs_writes_page(tmp_path: Path) -> None:
     assert run(["docs", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "index.html").stat().st_size > 10_000
+
+
+def test_internal_error_is_one_line_exit_3(tmp_path: Path) -> None:
+    code = ("import contracts.core.audit as a, sys\n"
+            "def boom(*_a, **_k): raise RuntimeError('kaboom')\n"
+            "a.audit = boom\n"
+            "from contracts.cli import main; sys.argv=['contracts','audit']; main()")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == ("contracts: error: internal error: RuntimeError: kaboom "
+                                   "(set CONTRACTS_DEBUG=1 for the traceback)")

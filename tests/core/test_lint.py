@@ -103,3 +103,16 @@ def test_malformed_yaml_raises_with_line(write_spec: Callable[..., Path]) -> Non
     assert err.value.line == 3
     assert str(err.value).startswith(f"{path}:3: malformed YAML:")
     assert "\n" not in str(err.value)
+
+
+def test_request_sample_naming_a_missing_body_example(write_spec: Callable[..., Path]) -> None:
+    text = CLEAN.replace("""      responses:""", """      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            examples: {docs: {value: {}}}
+      x-request-samples:
+        - {name: docs, method: GET, url: "https://h/a", body-example: nope}
+      responses:""", 1)
+    found = [(f.kind, f.location) for f in lint([write_spec(text)])]
+    assert found == [("invalid-extension", "/paths/~1a/get/x-request-samples/0/body-example")]

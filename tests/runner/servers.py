@@ -53,8 +53,12 @@ def iotda_app(broken: str | None = None, flaky_every: int = 0) -> Starlette:
             return _json({"error_code": "IOTDA.000002", "error_msg": "Authentication failed."}, 401)
         problems = [v for v in contract.request_violations(req, match.operation, match.path_params)
                     if v.kind not in ("undocumented-field", "missing-auth")]
+        if problems and broken == "crash-on-invalid":  # the documented 500 instead of the 400
+            return _json({"error_code": "IOTDA.000001", "error_msg": "Internal server error."}, 500)
         if problems and broken != "accept-invalid":
             return _json({"error_code": "IOTDA.000006", "error_msg": problems[0].message}, 400)
+        if broken == "reject-valid" and request.query_params.get("limit") == "50":
+            return _json({"error_code": "IOTDA.000006", "error_msg": "limit too large"}, 400)
         counter["valid"] += 1
         if flaky_every and counter["valid"] % flaky_every == 0:
             return _json({"error_code": "IOTDA.000001", "error_msg": "Internal server error."}, 500)
@@ -88,7 +92,10 @@ def iotda_app(broken: str | None = None, flaky_every: int = 0) -> Starlette:
             ctype = "text/plain"
         if broken == "status":
             status = 202
-        return _json(data, status, ctype)
+        reply = _json(data, status, ctype)
+        if broken == "extra-header":
+            reply.headers["X-Debug-Trace"] = "abc"
+        return reply
 
     return Starlette(routes=[Route("/{path:path}", handle, methods=["GET", "POST"])])
 
@@ -101,6 +108,8 @@ def enos_app(broken: str | None = None) -> Starlette:
     jobs: dict[tuple[str, str], Any] = {}
 
     def envelope(code: int, msg: str, data: Any = None) -> Response:
+        if broken == "no-code":
+            return _json({"msg": msg, "requestId": "r-1", "data": data})
         return _json({"code": code, "msg": msg, "requestId": "r-1", "data": data})
 
     async def handle(request: StarletteRequest) -> Response:

@@ -124,3 +124,44 @@ def test_checks_can_be_selected_and_excluded(tmp_path: Path) -> None:
     code, report = check(iotda_app("enum"), IOTDA, tmp_path, "--checks", "response_schema_conformance")
     assert code == 1
     assert set(report["summary"]["checks"]["ShowAsyncDeviceCommand"]) == {"response_schema_conformance"}
+
+
+def test_valid_input_rejected_is_caught(tmp_path: Path) -> None:
+    code, report = check(iotda_app("reject-valid"), IOTDA, tmp_path)
+    assert code == 1
+    hit = next(f for f in report["findings"] if f["check"] == "positive_data_acceptance")
+    assert (hit["kind"], hit["location"], hit["severity"]) == ("rejected-valid-input", "/query/limit", "error")
+    assert "rejected with HTTP 400 (the maximum 50)" in hit["message"]
+
+
+def test_documented_500_for_invalid_input_is_a_warning(tmp_path: Path) -> None:
+    code, report = check(iotda_app("crash-on-invalid"), IOTDA, tmp_path)
+    hits = [f for f in report["findings"] if f["kind"] == "rejection-not-documented"]
+    assert hits and {f["severity"] for f in hits} == {"warning"}
+    assert "may be transient" in hits[0]["message"]
+    assert code == 0  # documented server errors are conformance; the warnings say why they are suspicious
+
+
+def test_undocumented_response_header_is_info_and_warning_when_strict(tmp_path: Path) -> None:
+    code, report = check(iotda_app("extra-header"), IOTDA, tmp_path / "lax")
+    hits = [f for f in report["findings"] if f["kind"] == "undocumented-header"]
+    assert code == 0 and hits and {f["severity"] for f in hits} == {"info"}
+    assert {f["location"] for f in hits} == {"/header/x-debug-trace"}
+    code, report = check(iotda_app("extra-header"), IOTDA, tmp_path / "strict", "--strict")
+    assert {f["severity"] for f in report["findings"] if f["kind"] == "undocumented-header"} == {"warning"}
+
+
+def test_missing_envelope_field_is_an_error(tmp_path: Path) -> None:
+    code, report = check(enos_app("no-code"), ENOS, tmp_path, token=False)
+    assert code == 1
+    hit = next(f for f in report["findings"] if f["location"] == "/body/code")
+    assert hit["kind"] == "missing-field"
+    assert "success cannot be told from failure" in hit["message"]
+
+
+def test_nothing_valid_succeeded_is_a_warning_with_a_hint(tmp_path: Path) -> None:
+    code, report = check(iotda_app(), IOTDA, tmp_path, token=False)  # no credentials: everything is 401
+    hits = [f for f in report["findings"] if f["check"] == "positive_data_acceptance" and f["location"] == ""]
+    assert hits and {f["severity"] for f in hits} == {"warning"}
+    assert hits[0]["suggestion"] == "pass credentials with --header 'Name: value'"
+    assert code == 0

@@ -155,8 +155,9 @@ def to_html(report: Report) -> str:
         cells = "".join(f"<td>{badge(row.get(c, 'skip'), {'warn': 'warning'}.get(row.get(c, 'skip'), row.get(c, 'skip')))}</td>"
                         for c in checks)
         rows.append(f"<tr><th><a href='#f-{_h(op)}'>{_h(op)}</a></th>{cells}</tr>")
-    grid = ("<h2>Pass/fail matrix</h2><table><thead><tr><th>Operation</th>"
-            + "".join(f"<th>{_h(c)}</th>" for c in checks) + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+    grid = ("<h2>Pass/fail matrix</h2><table class='matrix'><thead><tr><th>Operation</th>"
+            + "".join(f"<th title='{_h(c)}'>{_h(c).replace('_', '_<wbr>')}</th>" for c in checks)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     parts = [head, grid, "<h2>Findings</h2>"]
     if not report.findings:
         parts.append("<p class='ok'>No findings.</p>")

@@ -25,6 +25,7 @@ th{background:var(--code)}.muted{color:var(--muted)}.note{color:var(--muted);fon
 padding:0 .3em;font-size:13px}.method.get{background:#0969da}.method.post{background:#1a7f37}
 .method.put,.method.patch{background:#9a6700}.method.delete{background:#b42318}
 figure{margin:.6rem 0}figcaption{font-size:13px;color:var(--muted)}
+table.matrix th{font-size:12px;word-break:break-word;hyphens:auto}table.matrix td{text-align:center}
 nav ul{margin:.2rem 0}section.op{border-top:1px solid var(--line);margin-top:1.5rem}
 @media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}pre{white-space:pre-wrap}
 section.op{break-before:page}table,pre,figure{break-inside:avoid}a{color:inherit;text-decoration:none}}

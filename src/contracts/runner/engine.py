@@ -115,6 +115,11 @@ class RunResult:
         }
 
 
+def _shape(pointer: str) -> str:
+    """/body/batchtasks/3/status and /body/batchtasks/7/status are one finding, seen twice."""
+    return "/".join("*" if token.isdigit() else token for token in pointer.split("/"))
+
+
 def merge(findings: Iterable[Finding],
           minimal: dict[tuple[str, str, str, str], Finding] | None = None) -> list[Finding]:
     """One finding per (operation, check, location, kind), counting the cases that hit it.
@@ -125,10 +130,11 @@ def merge(findings: Iterable[Finding],
     merged: dict[tuple[str, str, str, str], Finding] = {}
     counts: dict[tuple[str, str, str, str], int] = {}
     for f in findings:
-        key = (f.operation, f.check or "", f.location, f.kind)
+        key = (f.operation, f.check or "", _shape(f.location), f.kind)
         counts[key] = counts.get(key, 0) + f.count
         merged.setdefault(key, f)
-    for key, f in (minimal or {}).items():
+    for (op, check, location, kind), f in (minimal or {}).items():
+        key = (op, check, _shape(location), kind)
         if key in merged:
             merged[key] = f
     out = [f.with_(count=counts[k]) for k, f in merged.items()]

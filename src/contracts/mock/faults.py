@@ -8,12 +8,12 @@ schema of each operation, so they reach every vendor where they make sense.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..core.errors import UsageError
 from ..core.spec import Operation
 from ..core.suggest import did_you_mean
-from .schemas import KEEP, envelope_pointer, is_time_pattern, schema_types, success_schema, transform
+from .schemas import KEEP, Visitor, envelope_pointer, is_time_pattern, schema_types, success_schema, transform
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _iso_visitor(schema: dict[str, Any], value: Any, at: str) -> Any:
     return KEEP
 
 
-def _enum_visitor(skip: str | None) -> Any:
+def _enum_visitor(skip: str | None) -> Visitor:
     def visit(schema: dict[str, Any], value: Any, at: str) -> Any:
         choices = schema.get("enum")
         if at != skip and isinstance(value, str) and isinstance(choices, list):
@@ -129,20 +129,27 @@ def _enum_visitor(skip: str | None) -> Any:
 def _wrong_type(op: Operation, schema: dict[str, Any], body: Any, skip: str | None) -> Any:
     """The first documented number becomes a string; with no number, the first string becomes an array."""
     for wanted, breaks in (({"integer", "number"}, _as_string), ({"string"}, _as_array)):
-        done: list[str] = []
-
-        def visit(node: dict[str, Any], value: Any, at: str) -> Any:
-            if done or at == skip or at == "":
-                return KEEP
-            if schema_types(node) & wanted and _has_type(value, wanted):
-                done.append(at)
-                return breaks(value)
-            return KEEP
-
-        broken = transform(op.spec, schema, body, visit)
-        if done:
+        broken, changed = _break_first(op, schema, body, skip, wanted, breaks)
+        if changed:
             return broken
     return body
+
+
+def _break_first(op: Operation, schema: dict[str, Any], body: Any, skip: str | None, wanted: set[str],
+                 breaks: Callable[[Any], Any]) -> tuple[Any, bool]:
+    """``body`` with its first documented value of a ``wanted`` type broken, and whether there was one."""
+    done: list[str] = []
+
+    def visit(node: dict[str, Any], value: Any, at: str) -> Any:
+        if done or at == skip or at == "":
+            return KEEP
+        if schema_types(node) & wanted and _has_type(value, wanted):
+            done.append(at)
+            return breaks(value)
+        return KEEP
+
+    broken = transform(op.spec, schema, body, visit)
+    return broken, bool(done)
 
 
 def _has_type(value: Any, wanted: set[str]) -> bool:

@@ -143,3 +143,32 @@ def test_generated_failure_is_shrunk_to_a_minimal_request(tmp_path: Path) -> Non
     assert crash["count"] >= 1
     assert "offset=100" in crash["evidence"]["curl"]
     assert crash["evidence"]["response"]["status"] == 502
+
+
+PARALLEL = """
+import json, sys
+from contracts.runner.session import Options, open_session
+out = {}
+for workers in (1, 2):
+    session = open_session(Options(seed=9, max_examples=20, workers=workers, mock_faults=("enum-value",)))
+    try:
+        result = session.runner().run(session.selected_operations())
+    finally:
+        session.close()
+    out[workers] = {"cases": result.cases, "findings": sorted([f.operation, f.check, f.location, f.kind, f.count]
+                                                               for f in result.findings)}
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.slow
+def test_forked_workers_give_the_same_report_as_one_process() -> None:
+    """Run in a fresh single-threaded process: the only place the runner forks."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", PARALLEL], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["1"] == out["2"]
+    assert out["1"]["findings"]

@@ -16,16 +16,21 @@ class ProgressObserver:
                                  TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console,
                                  transient=False, disable=not console.is_terminal)
         self._tasks: dict[str, Any] = {}
-        self._bad: dict[str, int] = {}
+        self._live = False
 
     def __enter__(self) -> "ProgressObserver":
-        self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self._live:
+            self.progress.stop()
 
     def operation_started(self, op: Any, total: int) -> None:
+        # The live display starts here, not on entry: its refresh thread must not exist yet when
+        # the runner forks its generation workers.
+        if not self._live:
+            self._live = True
+            self.progress.start()
         self._tasks[op.operation_id] = self.progress.add_task(op.operation_id, total=total, status="")
 
     def case_done(self, op: Any, exchange: Any) -> None:

@@ -7,6 +7,7 @@ sources, so they share the transport, the checks and the report.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
@@ -279,15 +280,18 @@ class Runner:
             result.operations[op.operation_id] = {"spec": op.spec.name, "method": op.method.upper(),
                                                   "path": op.path, "summary": op.summary}
         started = time.perf_counter()
+        modes = [negative for negative, phase in ((False, "positive"), (True, "negative")) if phase in wanted]
+        pending = None
         try:
+            if self.fuzzer is not None and modes:
+                pending = self._start_generation(ops, modes)  # workers explore while the planned cases run
             for op in ops:
                 cases = [c for c in self.planner.plan(op) if PHASE_OF.get(c.phase, c.phase) in wanted]
                 self.observer.operation_started(op, len(cases))
                 for case in cases:
                     self._run_case(result, op, case)
-            modes = [negative for negative, phase in ((False, "positive"), (True, "negative")) if phase in wanted]
             if self.fuzzer is not None and modes:
-                self._generate(result, ops, modes)
+                self._finish_generation(result, ops, modes, pending)
             if "stateful" in wanted and self.check_names & {"stateful_round_trip", "pagination"}:
                 for op in ops:
                     self._stateful(result, op)
@@ -299,6 +303,9 @@ class Runner:
             result.setup_error = str(exc)
         except KeyboardInterrupt:
             result.interrupted = True
+        finally:
+            if pending is not None:
+                pending.shutdown(wait=False, cancel_futures=True)
         result.duration = time.perf_counter() - started
         result.requests = self._sent
         if result.setup_error is None and self._sent and self._answered == 0 and self._timeouts == self._sent:
@@ -308,36 +315,57 @@ class Runner:
         return result
 
     # -- generated cases ---------------------------------------------------------------
-    def _generate(self, result: RunResult, ops: list[Operation], modes: list[bool]) -> None:
-        """One task per (operation, mode). With several workers, forked processes share the CPU work
-        of generation (hypothesis draws dominate); results merge back in task order, so a seed
-        still gives the same report."""
-        known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
-        tasks = [(index, negative) for index in range(len(ops)) for negative in modes]
+    def _tasks(self, ops: list[Operation], modes: list[bool]) -> list[tuple[int, bool]]:
+        return [(index, negative) for index in range(len(ops)) for negative in modes]
+
+    def _start_generation(self, ops: list[Operation], modes: list[bool]) -> Any:
+        """Fork the workers and start exploring (None when generation runs in this process).
+
+        With several workers, forked processes share the CPU work of
+        generation (hypothesis draws dominate); results merge back in task
+        order, so a seed still gives the same report.
+        """
+        tasks = self._tasks(ops, modes)
         workers = min(self.workers, len(tasks))
-        if workers <= 1 or not _can_fork():
-            for index, negative in tasks:
-                op = ops[index]
-                self._minimal.update(self.fuzzer.run_mode(
-                    op, negative, lambda c, record, op=op: self.probe(result, op, c, record), known))
-            return
+        if workers <= 1 or not _can_fork() or threading.active_count() > 1:
+            # Forking a process that runs other threads (pytest-xdist's I/O, a progress display)
+            # can copy a lock another thread holds, and the child waits on it forever.
+            return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         self.fuzzer.prepare(ops)  # import and parse once here, so forked workers inherit it
         global _FORKED
-        _FORKED = (self, ops, frozenset(known))
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = [pool.submit(_generate_task, index, negative) for index, negative in tasks]
-                for (index, _), future in zip(tasks, futures):
-                    self._absorb(result, ops[index], future.result())
-        finally:
-            _FORKED = None
+        _FORKED = (self, ops)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        pool.futures = [pool.submit(_generate_task, index, negative) for index, negative in tasks]  # type: ignore[attr-defined]
+        return pool
+
+    def _finish_generation(self, result: RunResult, ops: list[Operation], modes: list[bool], pool: Any) -> None:
+        known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
+        tasks = self._tasks(ops, modes)
+        explored: list[tuple[Operation, bool, list[Any]]] = []
+        if pool is None:
+            for index, negative in tasks:
+                op = ops[index]
+                keys = self.fuzzer.explore(op, negative, lambda c, record, op=op: self.probe(result, op, c, record))
+                explored.append((op, negative, keys))
+        else:
+            global _FORKED
+            try:
+                for (index, negative), future in zip(tasks, pool.futures):
+                    part = future.result()
+                    self._absorb(result, ops[index], part)
+                    explored.append((ops[index], negative, part.keys))
+            finally:
+                pool.shutdown()
+                _FORKED = None
+        for op, negative, keys in explored:  # shrinking replays the same seed here, after the planned cases
+            self._minimal.update(self.fuzzer.shrink_all(
+                op, negative, keys, lambda c, record, op=op: self.probe(result, op, c, record), known))
 
     def _absorb(self, result: RunResult, op: Operation, part: "_Part") -> None:
         self._raw.extend(part.findings)
-        self._minimal.update(part.minimal)
         for name, n in part.cases.items():
             result.cases[name] = result.cases.get(name, 0) + n
         for name, checks in part.applied.items():
@@ -393,7 +421,7 @@ class _Part:
     """What one generation task found, sent back from a worker process."""
 
     findings: list[Finding]
-    minimal: dict[tuple[str, str, str, str], Finding]
+    keys: list[tuple[str, str, str, str]]
     cases: dict[str, int]
     applied: dict[str, set[str]]
     valid: dict[str, list[tuple[int, str]]]
@@ -403,7 +431,7 @@ class _Part:
     timeouts: int
 
 
-_FORKED: Any = None  # (runner, operations, known keys), inherited by forked workers
+_FORKED: Any = None  # (runner, operations), inherited by forked workers
 
 
 def _can_fork() -> bool:
@@ -414,15 +442,15 @@ def _can_fork() -> bool:
 
 def _generate_task(index: int, negative: bool) -> _Part:
     """Runs in a forked worker: a fresh connection, empty collectors, one (operation, mode)."""
-    parent, ops, known = _FORKED
+    parent, ops = _FORKED
     runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
                     max_examples=parent.max_examples, fuzzer=parent.fuzzer)
-    runner._answered = parent._answered  # the target is known to answer: a refusal now is not set-up
+    runner._answered = 1  # a refused connection here is a finding; set-up problems show in the parent
     op = ops[index]
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
     try:
-        minimal = runner.fuzzer.run_mode(op, negative, lambda c, record: runner.probe(result, op, c, record), known)
+        keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
     finally:
         runner.transport.close()
-    return _Part(runner._raw, minimal, result.cases, result.applied, runner._valid, runner._first_valid,
-                 runner._sent, runner._answered - parent._answered, runner._timeouts)
+    return _Part(runner._raw, keys, result.cases, result.applied, runner._valid, runner._first_valid,
+                 runner._sent, runner._answered - 1, runner._timeouts)

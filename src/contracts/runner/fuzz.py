@@ -212,20 +212,19 @@ class Fuzzer:
 
     def run_mode(self, op: Operation, negative: bool, probe: Probe,
                  known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
-        """Explore one mode, then shrink each error only generation found.
+        """Explore one mode, then shrink each error only generation found (see ``shrink_all``)."""
+        return self.shrink_all(op, negative, self.explore(op, negative, probe), probe, known)
 
-        Returns the minimal finding per key. ``known`` errors were already
-        found by the planned cases, whose requests are minimal by design;
-        shrinking them again would only cost time.
-        """
+    def explore(self, op: Operation, negative: bool, probe: Probe) -> list[Key]:
+        """Send ``per_mode`` generated cases; returns the error keys they hit, in order."""
         if self.max_examples <= 0:
-            return {}
+            return []
         generated_op = self._operation(op)
         if generated_op is None:
-            return {}
+            return []
         from hypothesis import given, seed
 
-        keys: dict[Key, bool] = {}
+        keys: dict[Key, None] = {}
         strategy = self._strategy(op, generated_op, negative)
 
         @seed(self.seed)
@@ -238,16 +237,24 @@ class Fuzzer:
             _, findings = probe(case, True)
             for f in findings:
                 if f.severity is Severity.ERROR:
-                    keys.setdefault(key_of(f), negative)
+                    keys.setdefault(key_of(f), None)
 
         explore()
+        return list(keys)
+
+    def shrink_all(self, op: Operation, negative: bool, keys: list[Key], probe: Probe,
+                   known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
+        """The minimal reproduction per key. ``known`` errors were already found by the planned
+        cases, whose requests are minimal by design; shrinking them again would only cost time."""
+        generated_op = self._operation(op)
         minimal: dict[Key, Finding] = {}
-        if self.shrink:
-            fresh = [k for k in keys if k not in known]
-            for key in fresh[:MAX_SHRINKS_PER_OPERATION]:
-                found = self._shrink(op, generated_op, key, negative, probe)
-                if found is not None:
-                    minimal[key] = found
+        if not self.shrink or generated_op is None:
+            return minimal
+        fresh = [k for k in keys if k not in known]
+        for key in fresh[:MAX_SHRINKS_PER_OPERATION]:
+            found = self._shrink(op, generated_op, key, negative, probe)
+            if found is not None:
+                minimal[key] = found
         return minimal
 
     def _shrink(self, op: Operation, generated_op: Any, key: Key, negative: bool, probe: Probe) -> Finding | None:

@@ -75,18 +75,16 @@ def audit(specs: Sequence[str], report_dir: str | None) -> None:
     from .core.audit import audit as run_audit
     from .core.spec import load_spec
     from .report import audit as audit_report
-    from .report.terminal import console, counts_table, print_findings
+    from .report.terminal import console, print_summary
 
     loaded = [load_spec(p) for p in _spec_paths(specs)]
     result = run_audit(loaded)
     out = console()
     summary = result.summary()
-    out.print(counts_table("audit: findings per operation", {
-        op: {k: m[k] for k in ("error", "warning", "info")} for op, m in summary["by_operation"].items()}))
-    print_findings(out, [f for f in result.findings if f.severity.value != "info"], limit=30)
     sev = summary["by_severity"]
-    out.print(f"{summary['samples']} samples, {summary['findings']} findings: "
-              f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info")
+    print_summary(out, "audit: findings per operation", summary["by_operation"], result.findings,
+                  f"{summary['samples']} samples, {summary['findings']} findings: "
+                  f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info")
     if report_dir:
         for path in audit_report.write(result, report_dir):
             out.print(f"wrote {path}")
@@ -148,7 +146,7 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
     from .report import check as check_report
     from .report.files import ensure_dir
     from .report.progress import ProgressObserver
-    from .report.terminal import console, counts_table, print_findings, matrix_table
+    from .report.terminal import console, matrix_table, print_summary
     from .runner.session import open_session
 
     out = console()
@@ -167,13 +165,10 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
         summary["setup_error"] = result.setup_error
     report = check_report.Report(summary, result.findings, result.checks)
     out.print(matrix_table(result.matrix(), result.checks))
-    out.print(counts_table("findings per operation", {
-        op: {k: v for k, v in m.items() if k in ("error", "warning", "info")}
-        for op, m in summary["by_operation"].items()}))
-    print_findings(out, [f for f in result.findings if f.severity.value != "info"], limit=25)
     sev = summary["by_severity"]
-    out.print(f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
-              f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info (seed {result.seed})")
+    print_summary(out, "findings per operation", summary["by_operation"], result.findings,
+                  f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
+                  f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info (seed {result.seed})")
     if report_dir:
         for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
@@ -200,7 +195,7 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     from .core.validator import Contract
     from .report import check as check_report
     from .report.files import ensure_dir
-    from .report.terminal import console, counts_table, print_findings
+    from .report.terminal import console, print_summary
     from .runner.har import validate_har
     from .runner.session import check_base_url, load
 
@@ -218,14 +213,11 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     seen = {f.operation for f in result.findings} | set(result.cases)
     summary["by_operation"] = {op: m for op, m in summary["by_operation"].items() if op in seen}
     summary["checks"] = {op: row for op, row in summary["checks"].items() if op in result.cases}
-    out.print(counts_table("findings per operation", {
-        op: {k: v for k, v in m.items() if k in ("error", "warning", "info")}
-        for op, m in summary["by_operation"].items()}))
-    print_findings(out, [f for f in result.findings if f.severity.value != "info"], limit=25)
     sev = summary["by_severity"]
     skipped = f", {result.skipped_entries} outside --base-url skipped" if result.skipped_entries else ""
-    out.print(f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
-              f"{sev['info']} info")
+    print_summary(out, "findings per operation", summary["by_operation"], result.findings,
+                  f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
+                  f"{sev['info']} info")
     if report_dir:
         for path in check_report.write(check_report.Report(summary, result.findings, result.checks), report_dir):
             out.print(f"wrote {path}")

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from . import pointer as jp
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .spec import Spec
 
 _TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs",

@@ -57,3 +57,12 @@ def matrix_table(matrix: dict[str, dict[str, str]], checks: list[str]) -> Table:
         bad += [f"[yellow]{c}[/]" for c in checks if row.get(c) == "warn"]
         t.add_row(op, str(passed), ", ".join(bad) or "[green]none[/]")
     return t
+
+
+def print_summary(out: Console, title: str, by_operation: dict[str, dict[str, int]], findings: list[Finding],
+                  tail: str) -> None:
+    """Counts per operation, the error and warning findings, then one closing line."""
+    out.print(counts_table(title, {op: {k: m.get(k, 0) for k in ("error", "warning", "info")}
+                                   for op, m in by_operation.items()}))
+    print_findings(out, [f for f in findings if f.severity is not Severity.INFO], limit=25)
+    out.print(tail)

@@ -38,6 +38,15 @@ class Case:
     seed: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # stateful steps: the link or paging rule they follow
 
+    def set_param(self, location: str, name: str, value: Any) -> None:
+        """Put a parameter value where its location says (path and header values travel as text)."""
+        if location == "path":
+            self.path_params[name] = wire(value)
+        elif location == "query":
+            self.query[name] = value
+        elif location == "header":
+            self.headers[name] = wire(value)
+
     @property
     def label(self) -> str:
         return f"{self.operation.operation_id} [{self.phase}] {self.name}"

@@ -21,8 +21,8 @@ from ..core.params import coerce
 from ..core.routing import match_path
 from ..core.spec import Operation, Parameter, Spec
 from ..core.suggest import words
-from .cases import ACCEPT, NO_BODY, REFUSE, REJECT, Case, wire
-from .values import Variant, boundaries, invalids, valid
+from .cases import NO_BODY, REFUSE, REJECT, Case, wire
+from .values import boundaries, invalids, valid
 
 BAD_CREDENTIAL = "contracts-invalid-credential"
 
@@ -138,13 +138,7 @@ class Planner:
             use = p.required or (optional and p.location == "query") or p.name in self.params
             if not use and not (sample and p.name in sample):
                 continue
-            value = self.value_for(op, p, sample)
-            if p.location == "path":
-                case.path_params[p.name] = wire(value)
-            elif p.location == "query":
-                case.query[p.name] = value
-            elif p.location == "header":
-                case.headers[p.name] = wire(value)
+            case.set_param(p.location, p.name, self.value_for(op, p, sample))
         body = self.valid_body(op)
         if body is not NO_BODY:
             case.body = body
@@ -209,20 +203,20 @@ class Planner:
             if isinstance(enum, list):  # every documented value must be accepted, not just the first
                 for value in enum:
                     case = self._base(op, "positive", f"{p.name}={value}")
-                    self._set_param(case, p, value)
+                    case.set_param(p.location, p.name, value)
                     case.location, case.reason = jp.join("", p.location, p.name), f"the documented value {value!r}"
                     case.soft = bool(p.extensions.get("x-docs-gap"))
                     yield case
             elif not p.required and p.location == "query" and not boundaries(p.schema, op.spec.resolver.deref):
                 case = self._base(op, "positive", f"with {p.name} alone")
-                self._set_param(case, p, self.value_for(op, p))
+                case.set_param(p.location, p.name, self.value_for(op, p))
                 case.location, case.reason = jp.join("", p.location, p.name), f"the optional {p.name}"
                 yield case
             for v in boundaries(p.schema, op.spec.resolver.deref):
                 if not self._fits(op, p, v.value):
                     continue
                 case = self._base(op, "positive", f"{p.name} at {v.label}")
-                self._set_param(case, p, v.value)
+                case.set_param(p.location, p.name, v.value)
                 case.location, case.reason = jp.join("", p.location, p.name), v.label
                 yield case
         base_body = self.valid_body(op)
@@ -258,7 +252,7 @@ class Planner:
                 if p.location == "path" and wire(v.value) == "":
                     continue  # an empty path segment changes the route, not the parameter
                 case = self._base(op, "negative", f"{p.name} {v.label}")
-                self._set_param(case, p, v.value)
+                case.set_param(p.location, p.name, v.value)
                 case.expect, case.location, case.reason = REJECT, at, f"{p.name}={wire(v.value)!r} is {v.label}"
                 case.soft = soft or v.lenient
                 yield case
@@ -322,14 +316,6 @@ class Planner:
         return [*self.samples(op), *self.positive(op), *self.negative(op), *self.auth(op)]
 
     # -- helpers --------------------------------------------------------------
-    def _set_param(self, case: Case, p: Parameter, value: Any) -> None:
-        if p.location == "path":
-            case.path_params[p.name] = wire(value)
-        elif p.location == "query":
-            case.query[p.name] = value
-        elif p.location == "header":
-            case.headers[p.name] = wire(value)
-
     def _drop_param(self, case: Case, p: Parameter) -> None:
         if p.location == "query":
             case.query.pop(p.name, None)

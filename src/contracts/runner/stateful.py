@@ -13,7 +13,7 @@ from ..core import pointer as jp
 from ..core.finding import Finding, Kind, Severity
 from ..core.spec import Operation
 from ..core.validator import Contract
-from .cases import NO_BODY, Case, wire
+from .cases import NO_BODY, Case
 from .checks import Context, Exchange
 from .plan import Planner
 from .values import valid
@@ -116,12 +116,7 @@ def follow_links(contract: Contract, planner: Planner, first: Exchange, execute:
             if value is _MISSING:
                 resolved = resolved and not str(expression).startswith("$response")
                 continue
-            if p.location == "path":
-                case.path_params[name] = wire(value)
-            elif p.location == "query":
-                case.query[name] = value
-            elif p.location == "header":
-                case.headers[name] = wire(value)
+            case.set_param(p.location, name, value)
         if not resolved:
             continue  # e.g. the last page has no next marker
         if round_trip:

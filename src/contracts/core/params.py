@@ -25,8 +25,8 @@ def coerce(raw: str | list[str], schema: dict[str, Any]) -> Any:
     types = _types(schema)
     if "array" in types:
         items = raw if isinstance(raw, list) else (raw.split(",") if raw else [])
-        item_schema = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-        return [coerce(i, item_schema) for i in items]
+        item_schema = schema.get("items")
+        return [coerce(i, item_schema if isinstance(item_schema, dict) else {}) for i in items]
     if isinstance(raw, list):
         raw = raw[-1] if raw else ""
     if "integer" in types and _INT.match(raw):

@@ -52,9 +52,9 @@ class Collector:
         for name, value in report.user_properties:
             if name == _FINDINGS:
                 self.seen = True
-                self.findings.extend(_finding(d) for d in json.loads(value))
+                self.findings.extend(_finding(d) for d in json.loads(str(value)))
             elif name == _STATS:
-                stats = json.loads(value)
+                stats = json.loads(str(value))
                 for op, n in stats["cases"].items():
                     self.cases[op] = self.cases.get(op, 0) + n
                 self.requests += stats["requests"]

@@ -179,9 +179,9 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
                 out.append("<p class='muted'>Error envelope fields</p>")
                 out.append(_table(list(schema_rows(spec, response.envelope.schema))))
     samples = []
-    for s in op.request_samples:
-        text = f"{s.method} {s.url}" + "".join(f"\n{k}: {v}" for k, v in s.headers.items())
-        samples.append((f"Request sample {s.name}", s.summary, text))
+    for sample in op.request_samples:
+        text = f"{sample.method} {sample.url}" + "".join(f"\n{k}: {v}" for k, v in sample.headers.items())
+        samples.append((f"Request sample {sample.name}", sample.summary, text))
     if op.request_body is not None:
         for mt in op.request_body.content.values():
             for i, ex in enumerate(mt.examples):

@@ -19,7 +19,7 @@ from .plan import Planner
 from .values import valid
 
 Execute = Callable[[Case], Exchange]
-MAX_PAGES = 12
+MAX_PAGES = 50  # an exhaustive walk of a realistic list: every record checked for repeats
 _MISSING = object()
 
 

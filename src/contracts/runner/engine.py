@@ -305,7 +305,7 @@ class Runner:
             result.interrupted = True
         finally:
             if pending is not None:
-                pending.shutdown(wait=False, cancel_futures=True)
+                pending.stop()
         result.duration = time.perf_counter() - started
         result.requests = self._sent
         if result.setup_error is None and self._sent and self._answered == 0 and self._timeouts == self._sent:
@@ -332,14 +332,14 @@ class Runner:
             # can copy a lock another thread holds, and the child waits on it forever.
             return None
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         self.fuzzer.prepare(ops)  # import and parse once here, so forked workers inherit it
         global _FORKED
         _FORKED = (self, ops)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-        pool.futures = [pool.submit(_generate_task, index, negative) for index, negative in tasks]  # type: ignore[attr-defined]
-        return pool
+        # multiprocessing.Pool rather than ProcessPoolExecutor: on Ctrl-C or an error the parent
+        # can terminate() workers that are still generating instead of waiting for them.
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init)
+        return _Generation(pool, [pool.apply_async(_generate_task, task) for task in tasks])
 
     def _finish_generation(self, result: RunResult, ops: list[Operation], modes: list[bool], pool: Any) -> None:
         known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
@@ -353,12 +353,14 @@ class Runner:
         else:
             global _FORKED
             try:
-                for (index, negative), future in zip(tasks, pool.futures):
-                    part = future.result()
+                for (index, negative), pending in zip(tasks, pool.results):
+                    part = pending.get()
                     self._absorb(result, ops[index], part)
                     explored.append((ops[index], negative, part.keys))
+                pool.pool.close()
+                pool.pool.join()
             finally:
-                pool.shutdown()
+                pool.stop()
                 _FORKED = None
         for op, negative, keys in explored:  # shrinking replays the same seed here, after the planned cases
             self._minimal.update(self.fuzzer.shrink_all(
@@ -432,6 +434,26 @@ class _Part:
 
 
 _FORKED: Any = None  # (runner, operations), inherited by forked workers
+
+
+@dataclass
+class _Generation:
+    """The worker pool and its pending (operation, mode) tasks."""
+
+    pool: Any
+    results: list[Any]
+
+    def stop(self) -> None:
+        """End the workers now, finished or not (idempotent)."""
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and keeps what ran."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _can_fork() -> bool:

@@ -34,8 +34,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -n 2
 
+# Benchmarks print side-by-side figures; they are never part of `make test`.
 bench: $(VENV)/.installed-bench
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/validate_bench.py
+	$(BIN)/python bench/check_vs_schemathesis.py
+	$(BIN)/python bench/mock_vs_prism.py
 
 lint-specs: $(VENV)/.installed
 	$(BIN)/contracts lint

@@ -283,13 +283,16 @@ class Runner:
         modes = [negative for negative, phase in ((False, "positive"), (True, "negative")) if phase in wanted]
         pending = None
         try:
-            if self.fuzzer is not None and modes:
-                pending = self._start_generation(ops, modes)  # workers explore while the planned cases run
+            generate = self.fuzzer is not None and bool(modes)
             for op in ops:
                 cases = [c for c in self.planner.plan(op) if PHASE_OF.get(c.phase, c.phase) in wanted]
                 self.observer.operation_started(op, len(cases))
                 for case in cases:
                     self._run_case(result, op, case)
+                    if generate and pending is None and self._answered:
+                        # the target answers: workers explore while the remaining planned cases run
+                        pending = self._start_generation(ops, modes)
+                        generate = pending is not None
             if self.fuzzer is not None and modes:
                 self._finish_generation(result, ops, modes, pending)
             if "stateful" in wanted and self.check_names & {"stateful_round_trip", "pagination"}:

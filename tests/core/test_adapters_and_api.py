@@ -87,3 +87,22 @@ def test_undocumented_endpoint_is_a_warning(contract: Contract) -> None:
     [f] = list(iter_findings(contract, ("GET", "https://x/connect-service/v2.5/commands?action=deleteJob", {})))
     assert (f.kind, f.severity.value) == ("undocumented-endpoint", "warning")
     assert f.suggestion == "documented with action=getJob"
+
+
+def test_oceanconnect_http_200_error_must_carry_a_code_documented_for_200(contract: Contract) -> None:
+    url = "https://h/iocm/app/cmd/v1.4.0/deviceCommandCancelTasks?deviceId=d9"
+    headers = {"app_key": "a", "Authorization": "Bearer t"}
+    ok = (200, {"Content-Type": "application/json"}, json.dumps({"error_code": "100418", "error_desc": "x"}))
+    assert list(iter_findings(contract, ("GET", url, headers), ok)) == []
+    wrong = (200, {"Content-Type": "application/json"}, json.dumps({"error_code": "100022", "error_desc": "x"}))
+    [f] = list(iter_findings(contract, ("GET", url, headers), wrong))
+    assert (f.kind, f.location) == ("enum-mismatch", "/body/error_code")
+    assert "checked as the error envelope" in f.message and '"100418"' in f.message
+
+
+def test_enos_http_200_with_code_is_checked_as_the_error_envelope(contract: Contract) -> None:
+    url = "https://h/connect-service/v2.5/commands?action=getJob&orgId=o&jobId=j"
+    bad = (200, {"Content-Type": "application/json"}, json.dumps({"code": -1, "requestId": "r"}))
+    [f] = list(iter_findings(contract, ("GET", url, {}), bad))
+    assert (f.kind, f.location) == ("missing-field", "/body/msg")
+    assert "checked as the error envelope" in f.message

@@ -19,7 +19,8 @@ from .finding import Finding, Kind, Severity, count_by_severity
 from .params import coerce
 from .rawjson import parse_lenient
 from .routing import match_path
-from .spec import Example, MediaType, Operation, RequestSample, Response, Spec
+from .http import is_json_media
+from .spec import Example, MediaType, Operation, RequestSample, Response, Spec, display_name
 from .yamlsource import SourceMap, load_text
 
 SEVERITY: dict[str, Severity] = {
@@ -42,11 +43,6 @@ _MASK = re.compile(r"\*{3,}")
 def is_placeholder(value: str) -> bool:
     """``{pageNo}`` (a template) or ``******`` (a masked secret): not a real value."""
     return bool(_PLACEHOLDER.match(value) or _MASK.search(value))
-
-
-def _is_json_media(media: str) -> bool:
-    media = media.split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json") or media == "*/*"
 
 
 @dataclass
@@ -137,11 +133,7 @@ class Auditor:
             return _Sample(ex.value, self.spec.source, ex.pointer + ("" if ex.name == "example" else "/value"),
                            self.spec.name), []
         raw = self.spec.read_external(ex.external, ex.pointer).decode("utf-8", errors="replace")
-        file = (self.spec.path.parent / ex.external).as_posix()
-        from .spec import display_name
-        from pathlib import Path
-
-        file = display_name(Path(file))
+        file = display_name(self.spec.path.parent / ex.external)
         result = parse_lenient(raw)
         findings = []
         blank = _Sample(None, None, "", file)
@@ -166,7 +158,7 @@ class Auditor:
         self.samples.append((self.spec.name, op.operation_id, sample))
         where, findings = self._load(op, ex, sample)
         yield from findings
-        if where is None or mt.schema is None or not _is_json_media(mt.media):
+        if where is None or mt.schema is None or not (is_json_media(mt.media) or mt.media == "*/*"):
             return
         schema = mt.schema
         envelope = response.envelope if response is not None else None

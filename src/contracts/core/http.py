@@ -25,6 +25,14 @@ def headers_from(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) ->
     return tuple((str(k), str(v)) for k, v in items)
 
 
+def is_json_media(content_type: str | None) -> bool:
+    """application/json or any +json media type, parameters ignored."""
+    if not content_type:
+        return False
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
 def header(headers: Headers, name: str) -> str | None:
     wanted = name.lower()
     for k, v in headers:

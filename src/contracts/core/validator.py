@@ -18,7 +18,7 @@ from .classify import Violation
 from .curl import to_curl
 from .errors import UsageError
 from .finding import Evidence, Finding, Kind, Severity
-from .http import Request, Response
+from .http import Request, Response, is_json_media
 from .params import coerce
 from .redact import Redactor
 from .routing import Match, Router
@@ -73,13 +73,6 @@ class Outcome:
     @property
     def is_rejection(self) -> bool:
         return self.kind in ("error-envelope", "client-error")
-
-
-def _json_media(content_type: str | None) -> bool:
-    if not content_type:
-        return False
-    media = content_type.split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
 
 
 class Contract:
@@ -289,7 +282,7 @@ class Contract:
             yield Violation(Kind.CONTENT_TYPE, "/header/content-type",
                             f"request Content-Type {content_type!r} is not documented (documented: {documented})")
             return
-        if not _json_media(mt.media) or mt.schema is None:
+        if not is_json_media(mt.media) or mt.schema is None:
             return
         try:
             from .http import json_body
@@ -321,7 +314,7 @@ class Contract:
             return Outcome("server-error", True, doc)
         if response.status >= 400:
             return Outcome("client-error", True, doc)
-        if doc.envelope is not None and _json_media(response.content_type):
+        if doc.envelope is not None and is_json_media(response.content_type):
             try:
                 body = response.json()
             except ValueError:
@@ -370,10 +363,10 @@ class Contract:
             yield self._make(op, Kind.CONTENT_TYPE, Severity.ERROR, "/header/content-type",
                              f"Content-Type {content_type!r} is not documented for status {response.status} "
                              f"(documented: {documented})", CHECK_CONTENT_TYPE, request, response)
-            if not _json_media(content_type) and not any(_json_media(m) for m in doc.content):
+            if not is_json_media(content_type) and not any(is_json_media(m) for m in doc.content):
                 return
             mt = next(iter(doc.content.values()))
-        if mt.schema is None or not (_json_media(mt.media) or mt.media == "*/*"):
+        if mt.schema is None or not (is_json_media(mt.media) or mt.media == "*/*"):
             return
         try:
             body = response.json()

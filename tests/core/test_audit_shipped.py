@@ -16,22 +16,23 @@ from contracts.core.spec import load_spec
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-OC_COMMAND = "/data/{n}/deviceCommands/0"
+OC_COMMAND = "/data/0/deviceCommands/0"
 # seed 002: the normal-response sample shows two tasks, each with one command that
 # masks maxRetransmit as a bare ******, uses status PENDDING (not in the command
-# status list) and null for six typed fields.
+# status list) and null for six typed fields. The two tasks fold into one finding
+# per cause (array indices folded, count 2). No page says whether a field may be
+# null, so the nulls are info; the mask and the unknown status contradict the tables.
 OCEANCONNECT = {
-    (kind, sev, OC_COMMAND.format(n=n) + field)
-    for n in (0, 1)
+    (kind, sev, OC_COMMAND + field)
     for kind, sev, field in [
         ("invalid-json", E, "/maxRetransmit"),
         ("enum-mismatch", E, "/status"),
-        ("unexpected-null", E, "/expireTime"),
-        ("unexpected-null", E, "/result"),
-        ("unexpected-null", E, "/executeTime"),
-        ("unexpected-null", E, "/platformIssuedTime"),
-        ("unexpected-null", E, "/deliveredTime"),
-        ("unexpected-null", E, "/issuedTimes"),
+        ("unexpected-null", I, "/expireTime"),
+        ("unexpected-null", I, "/result"),
+        ("unexpected-null", I, "/executeTime"),
+        ("unexpected-null", I, "/platformIssuedTime"),
+        ("unexpected-null", I, "/deliveredTime"),
+        ("unexpected-null", I, "/issuedTimes"),
     ]
 }
 
@@ -107,5 +108,12 @@ def test_suggestions_and_lines(result) -> None:  # type: ignore[no-untyped-def]
     assert renamed.suggestion == "did you mean 'setMeasurepointInfo'?"
     assert renamed.spec == "specs/enos-connect-v2.5.yaml" or renamed.spec.endswith("enos-connect-v2.5.yaml")
     masked = [f for f in result.findings if f.kind == "invalid-json"]
-    assert sorted(f.line for f in masked) == [36, 68]
-    assert all("'******'" in f.message and "column 28" in f.message for f in masked)
+    assert len(masked) == 1 and masked[0].count == 2  # one cause, seen in both tasks
+    assert masked[0].line == 36 and masked[0].extra["lines"] == [36, 68]
+    assert "'******'" in masked[0].message and "column 28" in masked[0].message
+
+
+def test_oceanconnect_folds_sixteen_occurrences_into_eight_causes(result) -> None:  # type: ignore[no-untyped-def]
+    mine = [f for f in result.findings if f.operation == "queryDeviceCmdCancelTask"]
+    assert len(mine) == 8 and {f.count for f in mine} == {2}
+    assert sum(f.severity is E for f in mine) == 2  # the mask and PENDDING

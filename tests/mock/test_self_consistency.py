@@ -130,7 +130,7 @@ def list_batch_tasks() -> st.SearchStrategy[dict[str, Any]]:
 def cancel_task_query() -> st.SearchStrategy[dict[str, Any]]:
     devices = sorted(d for ids in CANCELS.devices.values() for d in ids)
     return members({
-        "pageNo": st.integers(0, 2**70),
+        "pageNo": st.integers(0, 2**31 - 1),  # Integer: int32
         "pageSize": st.integers(1, 1000),
         "taskId": st.one_of(st.sampled_from([t.task_id for t in CANCELS.tasks]), TEXT),
         "deviceId": st.one_of(st.sampled_from(devices), TEXT),

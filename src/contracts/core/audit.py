@@ -16,25 +16,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import pointer as jp
 from .classify import Violation
 from .finding import Finding, Kind, Severity, count_by_severity
+from .merge import merge
+from .severity import Grounds, basis_of_kind, mark_basis, mark_reason, operation_param_grounds, \
+    schema_grounds
 from .params import coerce
 from .rawjson import parse_lenient
 from .routing import match_path
 from .http import is_json_media
 from .spec import Example, MediaType, Operation, RequestSample, Response, Spec, display_name
 from .yamlsource import SourceMap, load_text
-
-SEVERITY: dict[str, Severity] = {
-    Kind.RENAMED_FIELD: Severity.ERROR,
-    Kind.UNDOCUMENTED_FIELD: Severity.WARNING,  # the table may simply be incomplete
-    Kind.ENUM_MISMATCH: Severity.ERROR,
-    Kind.UNEXPECTED_NULL: Severity.ERROR,
-    Kind.WRONG_TYPE: Severity.ERROR,
-    Kind.OUT_OF_RANGE: Severity.ERROR,
-    Kind.MISSING_FIELD: Severity.ERROR,
-    Kind.MISSING_PARAMETER: Severity.ERROR,
-    Kind.INVALID_JSON: Severity.ERROR,
-    Kind.SCHEMA_MISMATCH: Severity.ERROR,
-}
 
 _PLACEHOLDER = re.compile(r"^\{[^{}]*\}$")
 _MASK = re.compile(r"\*{3,}")
@@ -103,14 +93,20 @@ class Auditor:
         self.spec = spec
         self.samples: list[tuple[str, str, str]] = []
 
-    def _finding(self, op: Operation, sample: str, v: Violation, where: _Sample, severity: Severity | None = None,
+    def _finding(self, op: Operation, sample: str, v: Violation, where: _Sample, grounds: Grounds | None = None,
                  **extra: Any) -> Finding:
+        """A finding whose severity the one rule (core/severity.py) decides from its grounds."""
         meta = dict(extra)
         if where.file != self.spec.name:
             meta["file"] = where.file
+        grounds = grounds or Grounds(basis_of_kind(v.kind))
+        message = v.message
+        if grounds.why and grounds.why not in message:
+            message = f"{message} ({grounds.why})"
+            meta["why"] = grounds.why
         return Finding(
-            operation=op.operation_id, kind=v.kind, severity=severity or SEVERITY.get(v.kind, Severity.ERROR),
-            location=v.location, message=v.message, suggestion=v.suggestion, spec=self.spec.name, sample=sample,
+            operation=op.operation_id, kind=v.kind, severity=grounds.severity(), basis=grounds.basis.value,
+            location=v.location, message=message, suggestion=v.suggestion, spec=self.spec.name, sample=sample,
             check="audit", line=where.line(v.location), extra=meta,
         )
 
@@ -169,16 +165,14 @@ class Auditor:
         for v in compiled.detailed(where.instance):
             if any(v.location == m or v.location.startswith(m + "/") for m in where.masked):
                 continue
-            yield self._finding(op, sample, v, where)
+            yield self._finding(op, sample, v, where, schema_grounds(self.spec, schema, v.kind, v.location))
         yield from self._undocumented(op, sample, schema, where)
 
     def _undocumented(self, op: Operation, sample: str, schema: Any, where: _Sample) -> Iterator[Finding]:
         for location, mark in iter_marks(self.spec, schema, where.instance):
-            severity = Severity(mark.get("severity", "warning")) if isinstance(mark, dict) else Severity.WARNING
-            reason = mark.get("reason", "") if isinstance(mark, dict) else str(mark)
             v = Violation(Kind.UNDOCUMENTED_STRUCTURE, location,
-                          f"structure the tables never document: {' '.join(str(reason).split())}")
-            yield self._finding(op, sample, v, where, severity)
+                          f"structure the tables never document: {mark_reason(mark)}")
+            yield self._finding(op, sample, v, where, Grounds(mark_basis(mark)))
 
     # -- request samples ------------------------------------------------------
     def _request_sample(self, op: Operation, s: RequestSample) -> Iterator[Finding]:
@@ -227,7 +221,7 @@ class Auditor:
             value = coerce(raw, p.schema)
             compiled = self.spec.compiled(p.schema, closed=False, direction="request")
             for v in compiled.detailed(value, at):
-                yield self._finding(op, sample, v, where)
+                yield self._finding(op, sample, v, where, operation_param_grounds(op, v.kind, v.location))
         for name in query:
             if op.param("query", name) is None:
                 yield self._finding(op, sample, Violation(
@@ -314,6 +308,6 @@ def audit(specs: Iterable[Spec]) -> AuditResult:
         auditor = Auditor(spec)
         findings.extend(auditor.iter_findings())
         samples.extend(auditor.samples)
-    findings.sort(key=lambda f: f.sort_key)
+    findings = sorted(merge(findings), key=lambda f: f.sort_key)  # one finding per cause (indices folded)
     return AuditResult(findings, samples, [s.name for s in specs], time.perf_counter() - started, operations)
 

@@ -82,6 +82,8 @@ class Finding:
     count: int = 1
     seed: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    basis: str | None = None  # what the docs say: stated | implied | silent (see core/severity.py)
+    baseline: str | None = None  # known | new, when a run is compared with a baseline
 
     def with_(self, **changes: Any) -> "Finding":
         return replace(self, **changes)
@@ -99,6 +101,8 @@ class Finding:
             "check": self.check,
             "kind": self.kind,
             "severity": self.severity.value,
+            "basis": self.basis,
+            "baseline": self.baseline,
             "location": self.location,
             "line": self.line,
             "message": self.message,

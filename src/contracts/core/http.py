@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 import orjson
+import re
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -31,6 +32,31 @@ def is_json_media(content_type: str | None) -> bool:
         return False
     media = content_type.split(";")[0].strip().lower()
     return media == "application/json" or media.endswith("+json")
+
+
+# RFC 9110 as h11 (httpx's HTTP/1.1 engine) enforces it: a token for the name; for the value,
+# visible characters separated by single runs of spaces or tabs, with none at either end.
+_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9a-zA-Z]+")
+_FIELD_VALUE = re.compile(r"([^\x00\s]+(?:[ \t]+[^\x00\s]+)*)?")
+
+
+def unsendable(request: "Request") -> str | None:
+    """Why an HTTP client would refuse to send this request, or None.
+
+    A request that never left the machine is the tool's own problem, not a
+    finding against the server.
+    """
+    for name, value in request.headers:
+        try:
+            name.encode("latin-1")
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            return f"header {name!r} is not latin-1, which HTTP/1.1 cannot carry"
+        if not _TOKEN.fullmatch(name):
+            return f"header name {name!r} is not an HTTP token"
+        if not _FIELD_VALUE.fullmatch(value):
+            return f"header {name!r} has an illegal value {value!r} (a line break, NUL or surrounding spaces)"
+    return None
 
 
 def header(headers: Headers, name: str) -> str | None:

@@ -20,9 +20,29 @@ if TYPE_CHECKING:
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+# Integer widths: ``format: int32`` / ``int64`` become bounds (the vendor tables
+# distinguish ``Integer`` from ``long``), so every validator agrees on them.
+INTEGER_FORMATS: dict[str, tuple[int, int]] = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def integer_bounds(schema: Any) -> tuple[int | float | None, int | float | None]:
+    """(minimum, maximum) of an integer schema, its format's width included (inclusive bounds)."""
+    if not isinstance(schema, dict):
+        return None, None
+    lo, hi = schema.get("minimum"), schema.get("maximum")
+    lo = lo if isinstance(lo, (int, float)) and not isinstance(lo, bool) else None
+    hi = hi if isinstance(hi, (int, float)) and not isinstance(hi, bool) else None
+    width = INTEGER_FORMATS.get(str(schema.get("format", "")))
+    types = schema.get("type")
+    if width is not None and (types == "integer" or (isinstance(types, list) and "integer" in types)):
+        lo = width[0] if lo is None else max(lo, width[0])
+        hi = width[1] if hi is None else min(hi, width[1])
+    return lo, hi
+
+
 # Keys that carry no validation meaning, or OpenAPI-only meaning handled below.
-# ``format`` is dropped: OpenAPI formats (int64, password…) are annotations, and
-# asserting them would make the fast and the detailed validator disagree.
+# Other ``format`` values are dropped for now: asserting them would make the
+# fast and the detailed validator disagree.
 _DROP = {"nullable", "discriminator", "readOnly", "writeOnly", "xml", "externalDocs", "example", "examples",
          "deprecated", "description", "title", "default", "$comment", "format"}
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -101,6 +121,15 @@ class Converter:
                 out[exclusive] = out.pop(bound)
             elif out.get(exclusive) is False:
                 del out[exclusive]
+        width = INTEGER_FORMATS.get(str(schema.get("format", "")))
+        kind = out.get("type")
+        if width is not None and (kind == "integer" or (isinstance(kind, list) and "integer" in kind)):
+            for bound, pick, limit in (("minimum", max, width[0]), ("maximum", min, width[1])):
+                current = out.get(bound)
+                if isinstance(current, (int, float)) and not isinstance(current, bool):
+                    out[bound] = pick(current, limit)
+                else:
+                    out[bound] = limit
         if schema.get("nullable") is True:
             kind = out.get("type")
             if isinstance(kind, str):

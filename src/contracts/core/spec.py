@@ -52,6 +52,7 @@ class MediaType:
     schema: dict[str, Any] | None
     examples: tuple[Example, ...]
     pointer: str
+    extensions: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,8 @@ class Spec:
                     summary=str(ex.get("summary", "")),
                     constructed=bool(ex.get("x-constructed")),
                 ))
-            out[media] = MediaType(media, value.get("schema"), tuple(examples), media_at)
+            out[media] = MediaType(media, value.get("schema"), tuple(examples), media_at,
+                                   {k: v for k, v in value.items() if k.startswith("x-")})
         return out
 
     def _request_body(self, raw: Any, at: str) -> RequestBody | None:

@@ -22,6 +22,7 @@ from .http import Request, Response, is_json_media
 from .params import coerce
 from .redact import Redactor
 from .routing import Match, Router
+from .severity import Basis, Grounds, basis_of_kind, body_grounds, media_grounds, operation_param_grounds
 from .spec import Operation, Response as DocResponse, Spec, load_specs
 
 DEFAULT_BODY_LIMIT = 10 * 1024 * 1024
@@ -138,21 +139,21 @@ class Contract:
         return Evidence(req, resp, curl)
 
     # -- findings -------------------------------------------------------------
-    def _make(self, op: Operation | None, kind: str, severity: Severity, location: str, message: str,
+    def _make(self, op: Operation | None, kind: str, grounds: Grounds | Basis, location: str, message: str,
               check: str, request: Request | None, response: Response | None,
               suggestion: str | None = None) -> Finding:
+        """A finding whose severity the one rule (core/severity.py) decides from its grounds."""
         evidence = self.evidence(request, response) if self._with_evidence else None
+        if isinstance(grounds, Basis):
+            grounds = Grounds(grounds)
+        if grounds.why and grounds.why not in message:
+            message = f"{message} ({grounds.why})"
         return Finding(
             operation=op.operation_id if op is not None else (f"{request.method.upper()} {request.path}"
                                                               if request is not None else "?"),
-            kind=kind, severity=severity, location=location, message=message, suggestion=suggestion,
-            spec=op.spec.name if op is not None else None, check=check,
-            evidence=evidence)
-
-    def _field_severity(self, v: Violation) -> Severity:
-        if v.kind == Kind.UNDOCUMENTED_FIELD and not self.strict:
-            return Severity.WARNING
-        return Severity.ERROR
+            kind=kind, severity=grounds.severity(strict=self.strict), location=location, message=message,
+            suggestion=suggestion, spec=op.spec.name if op is not None else None, check=check,
+            evidence=evidence, basis=grounds.basis.value, extra={"why": grounds.why} if grounds.why else {})
 
     def iter_findings(self, request: Request, response: Response | None = None, *,
                       operation: Operation | str | None = None, evidence: bool = True) -> Iterator[Finding]:
@@ -195,7 +196,7 @@ class Contract:
             if discriminated:
                 hint = "documented with " + "; ".join(
                     ", ".join(f"{k}={v}" for k, v in o.discriminators.items()) for o in discriminated)
-        return self._make(None, Kind.UNDOCUMENTED_ENDPOINT, Severity.WARNING, "",
+        return self._make(None, Kind.UNDOCUMENTED_ENDPOINT, basis_of_kind(Kind.UNDOCUMENTED_ENDPOINT), "",
                           f"{request.method.upper()} {request.path} matches no documented operation",
                           CHECK_ENDPOINT, request, response, hint)
 
@@ -301,8 +302,21 @@ class Contract:
 
             path_params = match_path(op.path, request.path) or {}
         for v in self.request_violations(request, op, path_params):
-            yield self._make(op, v.kind, self._field_severity(v), v.location, v.message, CHECK_REQUEST,
+            yield self._make(op, v.kind, self.request_grounds(op, v), v.location, v.message, CHECK_REQUEST,
                              request, None, v.suggestion)
+
+    def request_grounds(self, op: Operation, v: Violation) -> Grounds:
+        """What a request violation rests on in the docs (the one rule turns it into a severity)."""
+        tokens = jp.split(v.location) if v.location.startswith("/") else []
+        if v.kind == Kind.CONTENT_TYPE and op.request_body is not None:
+            return media_grounds(op.request_body.content.values())
+        if tokens and tokens[0] == "body":
+            schema = request_body_schema(op)
+            if schema is not None:
+                return body_grounds(op, schema, v.kind, v.location)
+        elif tokens and tokens[0] in ("query", "path", "header", "cookie"):
+            return operation_param_grounds(op, v.kind, v.location)
+        return Grounds(basis_of_kind(v.kind))
 
     # -- responses ------------------------------------------------------------
     def outcome(self, op: Operation, response: Response) -> Outcome:
@@ -328,23 +342,23 @@ class Contract:
         doc = op.response_for(response.status)
         if doc is None:
             documented = ", ".join(op.responses)
-            yield self._make(op, Kind.UNDOCUMENTED_STATUS, Severity.ERROR, "/status",
+            yield self._make(op, Kind.UNDOCUMENTED_STATUS, Basis.STATED, "/status",
                              f"status {response.status} is not documented for {op.operation_id} "
                              f"(documented: {documented})", CHECK_STATUS, request, response)
             return
         for name, h in doc.headers.items():
             if h.required and response.header(name) is None:
-                yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, jp.join("/header", name),
+                yield self._make(op, Kind.MISSING_FIELD, Basis.STATED, jp.join("/header", name),
                                  f"documented response header {h.name!r} is missing", CHECK_HEADERS,
                                  request, response)
         for name, _ in response.headers:
             lowered = name.lower()
             if lowered not in doc.headers and lowered not in STANDARD_HEADERS:
-                yield self._make(op, Kind.UNDOCUMENTED_HEADER, Severity.WARNING if self.strict else Severity.INFO,
+                yield self._make(op, Kind.UNDOCUMENTED_HEADER, basis_of_kind(Kind.UNDOCUMENTED_HEADER),
                                  jp.join("/header", lowered), f"response header {name!r} is not documented",
                                  CHECK_HEADERS, request, response)
         if response.truncated:
-            yield self._make(op, Kind.BODY_TOO_LARGE, Severity.WARNING, "/body",
+            yield self._make(op, Kind.BODY_TOO_LARGE, basis_of_kind(Kind.BODY_TOO_LARGE), "/body",
                              f"the body exceeds the size cap ({self.body_limit} bytes"
                              + (f"; {response.size} bytes seen" if response.size else "") + "); it was not validated",
                              CHECK_SCHEMA, request, response, "raise the cap with --max-body if this size is expected")
@@ -352,7 +366,7 @@ class Contract:
         if not doc.content:
             return
         if not response.body:
-            yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, "/body",
+            yield self._make(op, Kind.MISSING_FIELD, Basis.STATED, "/body",
                              f"the documented {response.status} response has an empty body", CHECK_SCHEMA,
                              request, response)
             return
@@ -360,7 +374,8 @@ class Contract:
         mt = doc.media(content_type)
         if mt is None:
             documented = ", ".join(doc.content)
-            yield self._make(op, Kind.CONTENT_TYPE, Severity.ERROR, "/header/content-type",
+            yield self._make(op, Kind.CONTENT_TYPE, media_grounds(doc.content.values(), default=Basis.STATED),
+                             "/header/content-type",
                              f"Content-Type {content_type!r} is not documented for status {response.status} "
                              f"(documented: {documented})", CHECK_CONTENT_TYPE, request, response)
             if not is_json_media(content_type) and not any(is_json_media(m) for m in doc.content):
@@ -371,7 +386,7 @@ class Contract:
         try:
             body = response.json()
         except ValueError as exc:
-            yield self._make(op, Kind.INVALID_JSON, Severity.ERROR, "/body",
+            yield self._make(op, Kind.INVALID_JSON, Basis.STATED, "/body",
                              f"the body is not valid JSON: {exc}", CHECK_SCHEMA, request, response)
             return
         yield from self._body_findings(request, response, op, doc, mt.schema, body)
@@ -383,7 +398,7 @@ class Contract:
         label = "success"
         if envelope is not None:
             if envelope.needs_field and not envelope.has_field(body) and isinstance(body, dict):
-                yield self._make(op, Kind.MISSING_FIELD, Severity.ERROR, jp.join("/body", *jp.split(envelope.field)),
+                yield self._make(op, Kind.MISSING_FIELD, Basis.STATED, jp.join("/body", *jp.split(envelope.field)),
                                  f"the body has no {envelope.field} field, so success cannot be told from failure "
                                  f"({envelope.describe()} marks an error)", CHECK_SCHEMA, request, response)
             if envelope.matches(body):
@@ -392,8 +407,8 @@ class Contract:
         compiled = op.spec.compiled(chosen, closed=True, direction="response")
         for v in compiled.violations(body, "/body"):
             message = v.message if label == "success" else f"{v.message} (checked as the {label})"
-            yield self._make(op, v.kind, self._field_severity(v), v.location, message, CHECK_SCHEMA, request,
-                             response, v.suggestion)
+            yield self._make(op, v.kind, body_grounds(op, chosen, v.kind, v.location), v.location, message,
+                             CHECK_SCHEMA, request, response, v.suggestion)
 
     def accepts_body(self, op: Operation, status: int, content_type: str | None, body: bytes) -> bool:
         """The fast accept decision for one response body (parse plus validate)."""
@@ -440,6 +455,16 @@ class _FastPath:
         if self._rule is not None and self._rule.matches(value):
             return bool(self._error(value))
         return bool(self._success(value))
+
+
+def request_body_schema(op: Operation) -> Any:
+    """The schema of the operation's JSON request body (the first JSON media type), if any."""
+    if op.request_body is None:
+        return None
+    for mt in op.request_body.content.values():
+        if is_json_media(mt.media) and mt.schema is not None:
+            return mt.schema
+    return None
 
 
 def _cut(body: bytes | None) -> str | None:

@@ -69,7 +69,7 @@ class Collector:
         if hasattr(self.config, "workerinput") or not self.seen:
             return
         from ..report import check as check_report
-        from ..runner.engine import merge
+        from ..core.merge import merge
         from .engine import seed
         from .options import read
 

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..core.http import Request
+from ..core.severity import Basis, Grounds
 from ..core.spec import Operation
 
 NO_BODY = object()
@@ -34,7 +35,9 @@ class Case:
     expect: str = ACCEPT
     location: str = ""  # RFC 6901 pointer of what the case varies (/query/limit, /body/desc)
     reason: str = ""  # why the value is a boundary or invalid
-    soft: bool = False  # the constraint is ambiguous in the docs: a deviation is a warning
+    basis: Basis = Basis.STATED  # how firmly the docs say what the case expects (core/severity.py)
+    why: str = ""  # when the basis is not "stated": the reason, for the finding's message
+    leniency: str | None = None  # a negative case a careful server may accept (verdict.py): folded by name
     seed: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # stateful steps: the link or paging rule they follow
 
@@ -46,6 +49,14 @@ class Case:
             self.query[name] = value
         elif location == "header":
             self.headers[name] = wire(value)
+
+    @property
+    def grounds(self) -> Grounds:
+        return Grounds(self.basis, self.why)
+
+    def weigh(self, grounds: Grounds, leniency: str | None = None) -> None:
+        """Record what the case's expectation rests on."""
+        self.basis, self.why, self.leniency = grounds.basis, grounds.why, leniency
 
     @property
     def label(self) -> str:

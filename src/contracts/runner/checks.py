@@ -6,60 +6,16 @@ findings. It never prints and never decides an exit code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from ..core import validator as v
-from ..core.finding import Finding, Kind, Severity
-from ..core.http import Request, Response
+from ..core.finding import Finding, Kind
+from ..core.severity import Basis, basis_of_kind
 from ..core.spec import Operation
-from ..core.validator import Contract, Outcome
-from .cases import ACCEPT, REFUSE, REJECT, Case
-
-
-@dataclass
-class Exchange:
-    """One request the checker sent and what came back."""
-
-    case: Case
-    request: Request
-    response: Response | None
-    outcome: Outcome | None = None
-    error: str | None = None
-    _core: list[Finding] | None = field(default=None, repr=False)
-
-    def core_findings(self, contract: Contract) -> list[Finding]:
-        """The validator's findings on the response, computed once for all checks."""
-        if self._core is None:
-            if self.response is None:
-                self._core = []
-            else:
-                self._core = list(contract.iter_response_findings(self.request, self.response,
-                                                                  self.case.operation))
-        return self._core
-
-
-@dataclass
-class Context:
-    contract: Contract
-    exchange: Exchange
-    chain: list[Exchange] = field(default_factory=list)  # stateful checks: every step
-
-    @property
-    def case(self) -> Case:
-        return self.exchange.case
-
-    @property
-    def op(self) -> Operation:
-        return self.exchange.case.operation
-
-    def finding(self, check: str, kind: str, severity: Severity, location: str, message: str,
-                suggestion: str | None = None, exchange: Exchange | None = None) -> Finding:
-        ex = exchange or self.exchange
-        return Finding(operation=ex.case.operation.operation_id, kind=kind, severity=severity, location=location,
-                       message=message, suggestion=suggestion, spec=ex.case.operation.spec.name, check=check,
-                       evidence=self.contract.evidence(ex.request, ex.response), seed=ex.case.seed,
-                       extra={"case": ex.case.name, "phase": ex.case.phase})
+from .cases import ACCEPT, REFUSE, REJECT
+from .exchange import Context, Exchange
+from .stateful import pagination_findings, round_trip_findings
 
 
 CheckFn = Callable[[Context], Iterable[Finding]]
@@ -80,7 +36,7 @@ def _core(name: str) -> CheckFn:
                 continue
             if name == v.CHECK_STATUS and ctx.exchange.response is not None and ctx.exchange.response.status >= 500:
                 continue  # an undocumented 5xx is not_a_server_error's finding
-            yield f.with_(seed=ctx.case.seed, extra={"case": ctx.case.name, "phase": ctx.case.phase})
+            yield f.with_(seed=ctx.case.seed, extra={**f.extra, "case": ctx.case.name, "phase": ctx.case.phase})
     return run
 
 
@@ -88,7 +44,7 @@ def not_a_server_error(ctx: Context) -> Iterator[Finding]:
     resp, outcome = ctx.exchange.response, ctx.exchange.outcome
     if resp is None or resp.status < 500 or outcome is None or outcome.documented:
         return
-    yield ctx.finding("not_a_server_error", Kind.SERVER_ERROR, Severity.ERROR, "/status",
+    yield ctx.finding("not_a_server_error", Kind.SERVER_ERROR, Basis.STATED, "/status",
                       f"HTTP {resp.status}, which the docs do not list for {ctx.op.operation_id}")
 
 
@@ -114,16 +70,14 @@ def negative_data_rejection(ctx: Context) -> Iterator[Finding]:
     if ex.case.expect != REJECT or ex.outcome is None:
         return
     if ex.outcome.kind == "success":
-        severity = Severity.WARNING if ex.case.soft else Severity.ERROR
-        why = (" The constraint is not firmly documented (see the spec's x-docs-gap note), so this is a warning."
-               if ex.case.soft else "")
-        yield ctx.finding("negative_data_rejection", Kind.ACCEPTED_INVALID, severity, ex.case.location,
-                          f"invalid input was accepted ({_status_text(ex)}): {ex.case.reason}.{why}",
+        yield ctx.finding("negative_data_rejection", Kind.ACCEPTED_INVALID, ex.case.grounds, ex.case.location,
+                          f"invalid input was accepted ({_status_text(ex)}): {ex.case.reason}",
                           _rejection_hint(ctx.op))
     elif ex.outcome.kind == "server-error" and ex.outcome.documented:
-        # A documented 5xx may be passing server trouble, so this is a warning; an undocumented
-        # one is already an error of not_a_server_error.
-        yield ctx.finding("negative_data_rejection", Kind.NOT_REJECTED_PROPERLY, Severity.WARNING, ex.case.location,
+        # A documented 5xx may be passing server trouble, so this rests on what the docs imply; an
+        # undocumented one is already an error of not_a_server_error.
+        yield ctx.finding("negative_data_rejection", Kind.NOT_REJECTED_PROPERLY,
+                          basis_of_kind(Kind.NOT_REJECTED_PROPERLY), ex.case.location,
                           f"invalid input got the documented HTTP {ex.response.status if ex.response else '?'} "
                           f"instead of a rejection ({ex.case.reason}); a documented server error may be "
                           f"transient, so run again before blaming the input handling", _rejection_hint(ctx.op))
@@ -149,8 +103,8 @@ def positive_data_acceptance(ctx: Context) -> Iterator[Finding]:
         if status in (401, 403, 404):
             return  # credentials or a resource that does not exist: not a verdict on the input
         where = f" ({ex.case.reason})" if ex.case.reason else ""
-        yield ctx.finding("positive_data_acceptance", Kind.REJECTED_VALID,
-                          Severity.WARNING if ex.case.soft else Severity.ERROR, ex.case.location or "/status",
+        yield ctx.finding("positive_data_acceptance", Kind.REJECTED_VALID, ex.case.grounds,
+                          ex.case.location or "/status",
                           f"a request the docs call valid was rejected with HTTP {status}{where}")
 
 
@@ -160,20 +114,16 @@ def ignored_auth(ctx: Context) -> Iterator[Finding]:
     if ex.case.expect != REFUSE or ex.outcome is None:
         return
     if ex.outcome.kind == "success":
-        yield ctx.finding("ignored_auth", Kind.AUTH_IGNORED, Severity.ERROR, ex.case.location or "/header",
+        yield ctx.finding("ignored_auth", Kind.AUTH_IGNORED, Basis.STATED, ex.case.location or "/header",
                           f"the request succeeded ({_status_text(ex)}) although {ex.case.reason}",
                           "the spec declares security for this operation")
 
 
 def stateful_round_trip(ctx: Context) -> Iterator[Finding]:
-    from .stateful import round_trip_findings
-
     yield from round_trip_findings(ctx)
 
 
 def pagination(ctx: Context) -> Iterator[Finding]:
-    from .stateful import pagination_findings
-
     yield from pagination_findings(ctx)
 
 

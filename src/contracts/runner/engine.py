@@ -12,16 +12,33 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
+from ..core import pointer as jp
 from ..core.finding import Finding, Kind, Severity, count_by_severity
+from ..core.http import Request, unsendable
+from ..core.merge import identity, merge
+from ..core.severity import Basis, Grounds, decide, reweigh
 from ..core.spec import Operation
 from ..core.validator import Contract
 from .cases import ACCEPT, REFUSE, REJECT, Case
-from .checks import CHECKS, Check, Context, Exchange, run_checks
+from .checks import CHECKS, Check, run_checks
+from .exchange import Context, Exchange
 from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
+from .verdict import judge, positive_grounds
 
 FOLLOW_LIMIT = 200  # generated successes per operation whose links are followed
+ECHO_MEMORY = 20_000  # (name, value) pairs remembered from request bodies, to recognise echoes
+_ABSENT = object()
+
+
+def _canonical(value: Any) -> str:
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return repr(value)
 PHASES = ("samples", "positive", "negative", "stateful")
 PHASE_OF = {"auth": "negative"}  # planned auth cases run with the negative phase
 
@@ -67,6 +84,7 @@ class RunResult:
     interrupted: bool = False
     setup_error: str | None = None
     skipped_entries: int = 0  # HAR entries outside --base-url
+    unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
 
     @property
     def exit_code(self) -> int:
@@ -109,37 +127,13 @@ class RunResult:
             "requests": self.requests,
             "interrupted": self.interrupted,
             **({"skipped_entries": self.skipped_entries} if self.skipped_entries else {}),
+            **({"not_sendable": sum(self.unsendable.values()), "not_sendable_reasons": dict(
+                sorted(self.unsendable.items(), key=lambda kv: -kv[1])[:10])} if self.unsendable else {}),
             "findings": len(self.findings),
             "by_severity": count_by_severity(self.findings),
             "by_operation": by_op,
             "checks": self.matrix(),
         }
-
-
-def _shape(pointer: str) -> str:
-    """/body/batchtasks/3/status and /body/batchtasks/7/status are one finding, seen twice."""
-    return "/".join("*" if token.isdigit() else token for token in pointer.split("/"))
-
-
-def merge(findings: Iterable[Finding],
-          minimal: dict[tuple[str, str, str, str], Finding] | None = None) -> list[Finding]:
-    """One finding per (operation, check, location, kind), counting the cases that hit it.
-
-    Where hypothesis shrank a failing generated case, its minimal reproduction
-    replaces the first one seen.
-    """
-    merged: dict[tuple[str, str, str, str], Finding] = {}
-    counts: dict[tuple[str, str, str, str], int] = {}
-    for f in findings:
-        key = (f.operation, f.check or "", _shape(f.location), f.kind)
-        counts[key] = counts.get(key, 0) + f.count
-        merged.setdefault(key, f)
-    for (op, check, location, kind), f in (minimal or {}).items():
-        key = (op, check, _shape(location), kind)
-        if key in merged:
-            merged[key] = f
-    out = [f.with_(count=counts[k]) for k, f in merged.items()]
-    return sorted(out, key=lambda f: (f.severity.rank, f.sort_key))
 
 
 class Runner:
@@ -164,28 +158,97 @@ class Runner:
         self.fuzzer = fuzzer
         self._minimal: dict[tuple[str, str, str, str], Finding] = {}  # shrunk reproductions
         self._follow_budget: dict[str, int] = {}  # generated creates whose round trip is followed
+        self._unsendable: dict[str, int] = {}  # reason -> requests the HTTP client could not send
+        self._echoes: set[tuple[str, str]] = set()  # (name, canonical JSON value) sent in request bodies
 
     # -- one request -------------------------------------------------------------
     def execute(self, case: Case) -> Exchange:
+        if case.meta.get("unsendable"):
+            return self._not_sent(case, Request(case.operation.method.upper(), case.url(self.transport.base_url)),
+                                  case.meta["unsendable"])
         request = case.request(self.transport.base_url)
+        refused = unsendable(request)
+        if refused:
+            return self._not_sent(case, request, refused)
+        if case.phase != "generated":
+            self._weigh(case, request)
         self._sent += 1
         try:
             response = self.transport.send(request)
         except TransportError as exc:
+            if exc.kind == "unsendable":
+                self._sent -= 1
+                return self._not_sent(case, request, exc.message)
             if exc.kind in ("connect", "tls") and self._answered == 0:
                 raise _SetupFailure(exc.message) from None
             if exc.kind == "timeout":
                 self._timeouts += 1
             ex = Exchange(case, request, None, None, exc.message)
             self._raw.append(Finding(operation=case.operation.operation_id, kind=Kind.TRANSPORT,
-                                     severity=Severity.ERROR, location="", message=exc.message,
+                                     severity=decide(Basis.STATED), location="", message=exc.message,
                                      spec=case.operation.spec.name, check="transport",
                                      evidence=self.contract.evidence(request, None), seed=case.seed,
-                                     extra={"case": case.name, "phase": case.phase}))
+                                     extra={"case": case.name, "phase": case.phase}, basis=Basis.STATED.value))
             return ex
         self._answered += 1
+        self._remember(request)
         outcome = self.contract.outcome(case.operation, response)
         return Exchange(case, request, response, outcome)
+
+    def _not_sent(self, case: Case, request: Any, reason: str) -> Exchange:
+        """A request the client cannot send is the tool's own problem: counted, never a finding."""
+        key = reason.split(": ", 1)[-1][:160]
+        self._unsendable[key] = self._unsendable.get(key, 0) + 1
+        case.meta = {**case.meta, "unsendable": reason}
+        return Exchange(case, request, None, None, reason)
+
+    def _weigh(self, case: Case, request: Any) -> None:
+        """What a planned case's expectation rests on, judged on its wire form (see verdict.py)."""
+        if case.expect == REJECT:
+            verdict = judge(self.contract, case.operation, request)
+            if verdict.invalid:
+                case.weigh(verdict.grounds, verdict.leniency)
+        elif case.expect == ACCEPT and case.location:
+            case.weigh(positive_grounds(case.operation, case.location))
+
+    # -- echoes -------------------------------------------------------------------
+    def _remember(self, request: Any) -> None:
+        """Every (name, value) the checker put in a JSON body, so an echo of it is recognised."""
+        if not request.body or len(self._echoes) >= ECHO_MEMORY:
+            return
+        try:
+            import orjson
+
+            body = orjson.loads(request.body)
+        except ValueError:
+            return
+        stack = [body]
+        while stack and len(self._echoes) < ECHO_MEMORY:
+            node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    self._echoes.add((str(key), _canonical(value)))
+                    stack.append(value)
+            elif isinstance(node, list):
+                stack.extend(node)
+
+    def _echoed(self, found: list[Finding], ex: Exchange) -> list[Finding]:
+        """An undocumented response field holding what the checker itself sent is an echo (docs silent)."""
+        if not self._echoes or ex.response is None:
+            return found
+        out = []
+        for f in found:
+            if f.kind == Kind.UNDOCUMENTED_FIELD and f.location.startswith("/body/"):
+                try:
+                    value = jp.resolve(ex.response.json(), f.location[len("/body"):], _ABSENT)
+                except ValueError:
+                    value = _ABSENT
+                name = jp.unescape(f.location.rpartition("/")[2])
+                if value is not _ABSENT and (name, _canonical(value)) in self._echoes:
+                    f = reweigh(f, Grounds(Basis.SILENT, "an echo of what the checker itself sent"),
+                                strict=self.contract.strict)
+            out.append(f)
+        return out
 
     def _applied(self, result: RunResult, op: Operation, case: Case) -> None:
         names = result.applied.setdefault(op.operation_id, set())
@@ -202,9 +265,9 @@ class Runner:
         if ex.response is None:
             return []
         self._applied(result, ex.case.operation, ex.case)
-        found = run_checks(self.checks, Context(self.contract, ex))
-        if "pagination" in self.check_names and ex.case.phase != "stateful" and ex.outcome is not None \
-                and ex.outcome.kind == "success":
+        found = self._echoed(run_checks(self.checks, Context(self.contract, ex)), ex)
+        if "pagination" in self.check_names and ex.case.phase != "stateful" and ex.case.expect == ACCEPT \
+                and ex.outcome is not None and ex.outcome.kind == "success":
             meta = page_meta(ex.case.operation, ex.case)
             if meta is not None:
                 ex.case.meta = {**ex.case.meta, **meta}
@@ -248,6 +311,8 @@ class Runner:
             self._raw.extend(CHECKS[name].run(Context(self.contract, second, chain)))
 
     def _count(self, result: RunResult, op: Operation, case: Case, ex: Exchange) -> None:
+        if case.meta.get("unsendable"):
+            return  # never sent: counted apart, as not sendable
         target = case.operation.operation_id
         result.cases[target] = result.cases.get(target, 0) + 1
         if case.expect == ACCEPT and ex.response is not None and ex.outcome is not None:
@@ -314,7 +379,8 @@ class Runner:
         if result.setup_error is None and self._sent and self._answered == 0 and self._timeouts == self._sent:
             result.setup_error = (f"{self.transport.description}: every request timed out "
                                   f"({self._sent} sent); is the server up, and is --timeout long enough?")
-        result.findings = merge(self._raw, self._minimal)
+        result.unsendable = self._unsendable
+        result.findings = merge(self._raw, {identity(f): f for f in self._minimal.values()})
         return result
 
     # -- generated cases ---------------------------------------------------------------
@@ -382,6 +448,8 @@ class Runner:
         self._sent += part.sent
         self._answered += part.answered
         self._timeouts += part.timeouts
+        for why, n in part.unsendable.items():
+            self._unsendable[why] = self._unsendable.get(why, 0) + n
         self.observer.operation_progress(op, sum(part.cases.values()))
 
     def _stateful(self, result: RunResult, op: Operation) -> None:
@@ -408,7 +476,8 @@ class Runner:
         hint = ("pass credentials with --header 'Name: value'" if refused
                 else "pass real ids with --param name=value, or check the server's data")
         self._raw.append(Finding(
-            operation=op.operation_id, kind=Kind.REJECTED_VALID, severity=Severity.WARNING, location="",
+            operation=op.operation_id, kind=Kind.REJECTED_VALID, severity=decide(Basis.IMPLIED), location="",
+            basis=Basis.IMPLIED.value,
             message=(f"none of the {len(valid)} valid requests succeeded (answers: "
                      f"{', '.join(f'HTTP {s}' for s in statuses)}); the checks on success bodies did not run"),
             suggestion=hint, spec=op.spec.name, check="positive_data_acceptance",
@@ -434,6 +503,7 @@ class _Part:
     sent: int
     answered: int
     timeouts: int
+    unsendable: dict[str, int]
 
 
 _FORKED: Any = None  # (runner, operations), inherited by forked workers
@@ -478,4 +548,4 @@ def _generate_task(index: int, negative: bool) -> _Part:
     finally:
         runner.transport.close()
     return _Part(runner._raw, keys, result.cases, result.applied, runner._valid, runner._first_valid,
-                 runner._sent, runner._answered - 1, runner._timeouts)
+                 runner._sent, runner._answered - 1, runner._timeouts, runner._unsendable)

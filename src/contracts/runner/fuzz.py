@@ -16,14 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import unquote
 
-from ..core import pointer as jp
-from ..core.classify import Violation
-from ..core.finding import Finding, Kind, Severity
+from ..core.finding import Finding, Severity
+from ..core.http import unsendable
+from ..core.severity import Basis, Grounds
 from ..core.spec import Operation, Spec
 from ..core.validator import Contract
 from .cases import ACCEPT, NO_BODY, REJECT, Case
-from .checks import Exchange
+from .exchange import Exchange
 from .plan import Planner
+from .verdict import UNDOCUMENTED, documented_body, judge
 
 Probe = Callable[[Case, bool], tuple[Exchange, list[Finding]]]
 Key = tuple[str, str, str, str]
@@ -31,8 +32,6 @@ MAX_SHRINKS_PER_OPERATION = 8
 _UNROUTABLE = re.compile(r"[\x00-\x20\x7f/\\?#%]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHRINK_PROBES = 300  # requests spent shrinking one failure (deterministic, unlike a time limit)
-# Problems a request can have that do not make it invalid (the core reports them as warnings).
-NOT_INVALID = {Kind.UNDOCUMENTED_FIELD}
 
 
 def key_of(f: Finding) -> Key:
@@ -55,6 +54,7 @@ class Fuzzer:
     max_examples: int
     seed: int
     shrink: bool = True
+    undocumented_fields: bool = False  # also send generated bodies with undocumented properties (as negatives)
     _schemas: dict[str, Any] = field(default_factory=dict)
     _operations: dict[str, Any] = field(default_factory=dict)
     _strategies: dict[tuple[str, bool], Any] = field(default_factory=dict)
@@ -146,53 +146,46 @@ class Fuzzer:
                 if "json" not in media:
                     return None
                 case.body, case.content_type = body, media
+        extra: list[str] = []
+        if case.body is not NO_BODY:
+            stripped, extra = documented_body(self.contract, op, case.body)
+            if not self.undocumented_fields:
+                # What the docs do not list is not sent unless asked for (--undocumented-fields): a
+                # server that stores and echoes it is not wrong, and random names make noise, not findings.
+                case.body, extra = stripped, []
+        case.meta = {"generated": "negative" if negative else "positive"}
         try:
             request = case.request("http://wire.invalid")
-        except (TypeError, ValueError):  # bytes or NaN in a JSON body: not a JSON request
-            return None
-        try:  # HTTP headers are latin-1 on the wire; such a case cannot be sent as generated
-            for k, v in request.headers:
-                k.encode("latin-1")
-                v.encode("latin-1")
-        except UnicodeEncodeError:
-            return None
+        except (TypeError, ValueError) as exc:  # bytes or NaN in a JSON body: the client cannot send it
+            case.meta["unsendable"] = f"the body cannot be encoded as JSON ({exc})"
+            return case
+        refused = unsendable(request)
+        if refused is not None:
+            case.meta["unsendable"] = refused
+            return case
         from ..core.routing import match_path
 
-        params = match_path(op.path, request.path)
-        if params is None:  # a generated path value that changes the route (e.g. contains '/')
+        if match_path(op.path, request.path) is None:  # a generated path value that changes the route
             return None
-        problems = [v for v in self.contract.request_violations(request, op, params) if v.kind not in NOT_INVALID]
-        if problems:
-            case.expect, case.name = REJECT, f"generated invalid: {problems[0].message}"
-            case.location, case.reason = problems[0].location, problems[0].message
-            case.soft = all(self._soft(op, v) for v in problems)
+        verdict = judge(self.contract, op, request)
+        if verdict.invalid:
+            first = verdict.first
+            case.expect, case.name = REJECT, f"generated invalid: {first.message}"
+            case.location, case.reason = first.location, first.message
+            case.weigh(verdict.grounds, verdict.leniency)
+        elif extra:
+            case.expect, case.name = REJECT, f"generated with undocumented fields: {', '.join(extra[:5])}"
+            case.location = extra[0].rpartition("/")[0] or "/body"
+            case.reason = f"undocumented field(s) {', '.join(extra[:5])} were sent"
+            case.weigh(Grounds(Basis.SILENT, "the docs do not say whether undocumented fields are refused"),
+                       UNDOCUMENTED)
         else:
             case.expect, case.name = ACCEPT, "generated valid"
             # Control characters in free-text parameters are valid by the schema, but a server that
-            # refuses them is arguably right: a rejection of such a case is a warning.
-            case.soft = any(isinstance(v, str) and _CONTROL.search(v) for v in case.query.values())
-        case.meta = {"generated": "negative" if negative else "positive"}
+            # refuses them is arguably right: a rejection of such a case rests on what the docs imply.
+            if any(isinstance(v, str) and _CONTROL.search(v) for v in case.query.values()):
+                case.weigh(Grounds(Basis.IMPLIED, "the value holds control characters, which many servers refuse"))
         return case
-
-    def _soft(self, op: Operation, v: Violation) -> bool:
-        """An invalid value the docs only imply (docs gap, modelled structure, a coercible type)."""
-        if v.kind == Kind.WRONG_TYPE and isinstance(v.actual, (int, float)) and "string" in str(v.expected):
-            return True
-        tokens = jp.split(v.location)
-        if len(tokens) >= 2 and tokens[0] in ("query", "path", "header"):
-            p = op.param(tokens[0], tokens[1])
-            return bool(p is not None and p.extensions.get("x-docs-gap"))
-        if tokens and tokens[0] == "body" and op.request_body is not None:
-            node = op.spec.resolver.deref(next(iter(op.request_body.content.values())).schema)
-            for token in tokens[1:]:
-                if not isinstance(node, dict):
-                    break
-                if "x-undocumented" in node or "x-docs-gap" in node:
-                    return True
-                node = op.spec.resolver.deref(node.get("items") if token.isdigit() else
-                                              (node.get("properties") or {}).get(token, {}))
-            return isinstance(node, dict) and ("x-undocumented" in node or "x-docs-gap" in node)
-        return False
 
     # -- driving hypothesis ----------------------------------------------------------------
     def _settings(self, max_examples: int, shrink: bool) -> Any:
@@ -292,5 +285,7 @@ class Fuzzer:
 
 
 def _fingerprint(case: Case) -> tuple[Any, ...]:
+    if case.meta.get("unsendable"):
+        return ("unsendable", case.meta["unsendable"])
     request = case.request("http://wire.invalid")
     return (request.method, request.url, request.headers, request.body)

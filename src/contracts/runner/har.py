@@ -8,8 +8,10 @@ from typing import Any, Callable
 
 from ..core import validator as v
 from ..core.adapters import exchange_from
-from ..core.finding import Finding, Kind, Severity
+from ..core.finding import Finding, Kind
 from ..core.har import iter_entries
+from ..core.merge import Folder
+from ..core.severity import Basis, decide
 from ..core.validator import Contract
 from .engine import RunResult
 
@@ -24,8 +26,7 @@ def validate_har(contract: Contract, path: str | os.PathLike[str], *, base_url: 
     for op in contract.operations:
         result.operations[op.operation_id] = {"spec": op.spec.name, "method": op.method.upper(), "path": op.path,
                                               "summary": op.summary}
-    merged: dict[tuple[str, str, str, str], Finding] = {}
-    counts: dict[tuple[str, str, str, str], int] = {}
+    folder = Folder()
     started = time.perf_counter()
     prefix = base_url.rstrip("/") if base_url else None
     skipped = 0
@@ -45,19 +46,15 @@ def validate_har(contract: Contract, path: str | os.PathLike[str], *, base_url: 
                 if response is not None:
                     applied.update(HAR_CHECKS)
             for f in _findings(contract, request, response, found):
-                key = (f.operation, f.check or "", f.location, f.kind)
-                if key in merged:
-                    counts[key] += 1
-                else:
-                    merged[key] = f.with_(extra={"entry": n}, evidence=contract.evidence(request, response))
-                    counts[key] = 1
+                if f not in folder:  # the first occurrence of a cause carries the evidence
+                    f = f.with_(extra={**f.extra, "entry": n}, evidence=contract.evidence(request, response))
+                folder.add(f)
             if on_entry is not None:
                 on_entry(n)
     except KeyboardInterrupt:
         result.interrupted = True
     result.duration = time.perf_counter() - started
-    result.findings = sorted((f.with_(count=counts[k]) for k, f in merged.items()),
-                             key=lambda f: (f.severity.rank, f.sort_key))
+    result.findings = folder.findings()
     result.skipped_entries = skipped
     return result
 
@@ -69,7 +66,8 @@ def _findings(contract: Contract, request: Any, response: Any, found: Any) -> li
         if found.operation.response_for(response.status) is None:
             out = [f for f in out if f.check != v.CHECK_STATUS]
             out.append(Finding(operation=found.operation.operation_id, kind=Kind.SERVER_ERROR,
-                               severity=Severity.ERROR, location="/status",
+                               severity=decide(Basis.STATED, strict=contract.strict), basis=Basis.STATED.value,
+                               location="/status",
                                message=f"HTTP {response.status}, which the docs do not list",
                                spec=found.operation.spec.name, check="not_a_server_error"))
     return out

@@ -205,7 +205,6 @@ class Planner:
                     case = self._base(op, "positive", f"{p.name}={value}")
                     case.set_param(p.location, p.name, value)
                     case.location, case.reason = jp.join("", p.location, p.name), f"the documented value {value!r}"
-                    case.soft = bool(p.extensions.get("x-docs-gap"))
                     yield case
             elif not p.required and p.location == "query" and not boundaries(p.schema, op.spec.resolver.deref):
                 case = self._base(op, "positive", f"with {p.name} alone")
@@ -222,7 +221,7 @@ class Planner:
         base_body = self.valid_body(op)
         if base_body is NO_BODY:
             return
-        for at, schema, _soft in self._body_slots(op, base_body):
+        for at, schema in self._body_slots(op, base_body):
             for v in boundaries(schema, op.spec.resolver.deref):
                 body = _set_at(copy.deepcopy(base_body), at, v.value)
                 if not self._body_valid(op, body):
@@ -239,7 +238,6 @@ class Planner:
                 continue
             if p.location == "header" and p.name.lower() in self._auth_header_names(op):
                 continue
-            soft = bool(p.extensions.get("x-docs-gap"))
             at = jp.join("", p.location, p.name)
             if p.required and p.location != "path":
                 case = self._base(op, "negative", f"without mandatory {p.name}")
@@ -254,7 +252,6 @@ class Planner:
                 case = self._base(op, "negative", f"{p.name} {v.label}")
                 case.set_param(p.location, p.name, v.value)
                 case.expect, case.location, case.reason = REJECT, at, f"{p.name}={wire(v.value)!r} is {v.label}"
-                case.soft = soft or v.lenient
                 yield case
         base_body = self.valid_body(op)
         if base_body is NO_BODY:
@@ -265,7 +262,7 @@ class Planner:
         assert op.request_body is not None
         mt = op.request_body.content[self.body_media(op)]
         deref = op.spec.resolver.deref
-        for at, schema, soft in self._body_slots(op, base_body):
+        for at, schema in self._body_slots(op, base_body):
             parent_at, _, name = at.rpartition("/")
             parent_schema = self._schema_at(op, parent_at)
             required = name in (parent_schema.get("required") or []) if isinstance(parent_schema, dict) else False
@@ -273,7 +270,7 @@ class Planner:
                 body = _drop_at(copy.deepcopy(base_body), at)
                 case = self._base(op, "negative", f"body without mandatory {at}")
                 case.body, case.expect, case.location = body, REJECT, "/body" + at
-                case.reason, case.soft = f"the mandatory body field {at} is missing", soft
+                case.reason = f"the mandatory body field {at} is missing"
                 yield case
             for v in invalids(schema, deref, on_wire="json"):
                 body = _set_at(copy.deepcopy(base_body), at, v.value)
@@ -282,7 +279,6 @@ class Planner:
                 case = self._base(op, "negative", f"body {at} {v.label}")
                 case.body, case.expect, case.location = body, REJECT, "/body" + at
                 case.reason = f"{at} = {json.dumps(v.value, ensure_ascii=False)[:40]} is {v.label}"
-                case.soft = soft or v.lenient
                 yield case
         case = self._base(op, "negative", "malformed JSON body")
         case.body, case.raw_body, case.expect = NO_BODY, b'{"not json": ', REJECT
@@ -340,13 +336,13 @@ class Planner:
                 node = deref((node.get("properties") or {}).get(token, {}))
         return node
 
-    def _body_slots(self, op: Operation, body: Any) -> Iterator[tuple[str, dict[str, Any], bool]]:
-        """(pointer, schema, soft) of every documented body property, depth-first."""
+    def _body_slots(self, op: Operation, body: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(pointer, schema) of every documented body property, depth-first."""
         assert op.request_body is not None
         deref = op.spec.resolver.deref
         root = deref(op.request_body.content[self.body_media(op)].schema)
 
-        def walk(node: Any, at: str, soft: bool, depth: int) -> Iterator[tuple[str, dict[str, Any], bool]]:
+        def walk(node: Any, at: str, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
             if not isinstance(node, dict) or depth > 4:
                 return
             for name, prop in (node.get("properties") or {}).items():
@@ -354,16 +350,15 @@ class Planner:
                 if not isinstance(child, dict):
                     continue
                 here = jp.join(at, name)
-                child_soft = soft or "x-undocumented" in child or "x-docs-gap" in child
-                yield here, child, child_soft
+                yield here, child
                 if "properties" in child:
-                    yield from walk(child, here, child_soft, depth + 1)
+                    yield from walk(child, here, depth + 1)
                 elif child.get("type") == "array" and isinstance(deref(child.get("items")), dict):
                     items = deref(child["items"])
                     if _has(body, here) and isinstance(jp.resolve(body, here), list) and jp.resolve(body, here):
-                        yield from walk(items, here + "/0", child_soft or "x-undocumented" in items, depth + 1)
+                        yield from walk(items, here + "/0", depth + 1)
 
-        yield from walk(root, "", "x-undocumented" in root, 0)
+        yield from walk(root, "", 0)
 
 
 def _has(doc: Any, at: str) -> bool:

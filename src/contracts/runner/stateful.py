@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from ..core import pointer as jp
-from ..core.finding import Finding, Kind, Severity
+from ..core.finding import Finding, Kind
+from ..core.severity import Basis
 from ..core.spec import Operation
 from ..core.validator import Contract
 from .cases import NO_BODY, Case
-from .checks import Context, Exchange
+from .exchange import Context, Exchange
 from .plan import Planner
 from .values import valid
 
@@ -147,6 +148,8 @@ def _diff(sent: Any, stored: Any, at: str, schema: Any = None,
                 continue  # undocumented: the docs promise nothing about it
             child = props.get(key) if props is not None else None
             if key not in stored:
+                if value is None:
+                    continue  # null sent, nothing stored: the docs never say null differs from absent
                 yield jp.join(at, key), value, _MISSING
             else:
                 yield from _diff(value, stored[key], jp.join(at, key), child, deref)
@@ -200,7 +203,7 @@ def round_trip_findings(ctx: Context) -> Iterator[Finding]:
     target = second.case.operation.operation_id
     if second.outcome is None or second.outcome.kind != "success":
         status = second.response.status if second.response else "no answer"
-        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "",
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Basis.STATED, "",
                           f"{target} did not return what {first.case.operation.operation_id} just created "
                           f"({status}{', an error envelope' if second.outcome and second.outcome.kind == 'error-envelope' else ''})",
                           exchange=second)
@@ -209,7 +212,7 @@ def round_trip_findings(ctx: Context) -> Iterator[Finding]:
     stored = evaluate(rule.get("stored", "$response.body#/"), second)
     stored_at = str(rule.get("stored", "")).partition("#")[2].rstrip("/")
     if sent is _MISSING or stored is _MISSING:
-        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at,
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Basis.STATED, "/body" + stored_at,
                           f"{target} returned no stored object at {stored_at or '/'}", exchange=second)
         return
     source_op = first.case.operation
@@ -217,11 +220,11 @@ def round_trip_findings(ctx: Context) -> Iterator[Finding]:
                    if source_op.request_body is not None else None)
     for at, a, b in _diff(sent, stored, "", body_schema, source_op.spec.resolver.deref):
         shown = "nothing" if b is _MISSING else repr(b)
-        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at + at,
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Basis.STATED, "/body" + stored_at + at,
                           f"{first.case.operation.operation_id} sent {a!r} at {at or '/'}, {target} returned {shown}",
                           exchange=second)
     for at, default, kept in _defaults(first.case.operation, sent, stored):
-        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Severity.ERROR, "/body" + stored_at + at,
+        yield ctx.finding("stateful_round_trip", Kind.ROUND_TRIP, Basis.STATED, "/body" + stored_at + at,
                           f"{at} was omitted, so the documented default {default!r} applies, but {target} "
                           f"returned {kept!r}", exchange=second)
 
@@ -301,14 +304,14 @@ def pagination_findings(ctx: Context) -> Iterator[Finding]:
         where = "/body" + cfg.get("items", "")
         if isinstance(size, int) and len(items) > size:
             param = cfg.get("limit") or cfg.get("size")
-            yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+            yield ctx.finding("pagination", Kind.PAGINATION, Basis.STATED, where,
                               f"page {index + 1} has {len(items)} records although {param}={size}", exchange=ex)
         ids = [jp.resolve(item, cfg.get("id", ""), _MISSING) for item in items]
         for n, record_id in enumerate(ids):
             if record_id is _MISSING:
                 continue
             if record_id in seen:
-                yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, jp.join(where, n),
+                yield ctx.finding("pagination", Kind.PAGINATION, Basis.STATED, jp.join(where, n),
                                   f"record {record_id!r} on page {index + 1} already appeared on page "
                                   f"{seen[record_id] + 1}", exchange=ex)
             else:
@@ -318,16 +321,16 @@ def pagination_findings(ctx: Context) -> Iterator[Finding]:
             if cfg.get("order") == "descending":
                 text = [str(i) for i in ids if i is not _MISSING]
                 if text != sorted(text, reverse=True) or len(set(text)) != len(text):
-                    yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+                    yield ctx.finding("pagination", Kind.PAGINATION, Basis.STATED, where,
                                       f"page {index + 1} is not in strictly descending id order", exchange=ex)
                 if isinstance(marker, str):
                     above = [i for i in text if i.lower() >= marker.lower()]
                     if above:
-                        yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, where,
+                        yield ctx.finding("pagination", Kind.PAGINATION, Basis.STATED, where,
                                           f"with marker {marker!r}, page {index + 1} still returned "
                                           f"{above[0]!r}, which is not below the marker", exchange=ex)
             if isinstance(marker, str) and previous_marker is not None and marker.lower() >= previous_marker.lower():
-                yield ctx.finding("pagination", Kind.PAGINATION, Severity.ERROR, "/body" + cfg.get("next", ""),
+                yield ctx.finding("pagination", Kind.PAGINATION, Basis.STATED, "/body" + cfg.get("next", ""),
                                   f"the marker did not move downward ({previous_marker!r} then {marker!r})",
                                   exchange=ex)
             if isinstance(marker, str):

@@ -23,7 +23,7 @@ class TransportError(Exception):
     """A request that got no HTTP answer."""
 
     def __init__(self, kind: str, message: str) -> None:
-        self.kind = kind  # connect | tls | timeout | protocol
+        self.kind = kind  # connect | tls | timeout | protocol | unsendable
         self.message = message
         super().__init__(message)
 
@@ -102,6 +102,9 @@ class HttpTransport:
             if isinstance(cause, ssl.SSLError) or "SSL" in str(exc) or "certificate" in str(exc).lower():
                 raise TransportError("tls", f"{url}: TLS failure: {_first_line(exc)}") from None
             raise TransportError("connect", f"{url}: cannot connect: {_first_line(exc)}") from None
+        except httpx.LocalProtocolError as exc:  # refused before a byte was sent: the tool's own problem
+            raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {_first_line(exc)}") \
+                from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise TransportError("protocol", f"{url}: the connection broke: {_first_line(exc)}") from None
         except httpx.HTTPError as exc:

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..core.schema import INTEGER_FORMATS, integer_bounds
 from . import regexgen
 
 FILL = "contracts"
@@ -20,7 +21,6 @@ FILL = "contracts"
 class Variant:
     label: str  # e.g. "above the maximum 50"
     value: Any
-    lenient: bool = False  # servers commonly coerce this one (a number sent for a string)
 
 
 def _types(schema: dict[str, Any]) -> list[str]:
@@ -82,7 +82,7 @@ def valid(schema: dict[str, Any], deref: Callable[[Any], Any], rng: random.Rando
     types = _types(schema)
     kind = types[0] if types else "string"
     if kind in ("integer", "number"):
-        lo, hi = schema.get("minimum"), schema.get("maximum")
+        lo, hi = integer_bounds(schema) if kind == "integer" else (schema.get("minimum"), schema.get("maximum"))
         if rng is not None:
             a = int(lo) if lo is not None else -1000
             b = int(hi) if hi is not None else a + 1000
@@ -119,6 +119,11 @@ def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Vari
         for key, label in (("minimum", "the minimum"), ("maximum", "the maximum")):
             if isinstance(schema.get(key), (int, float)) and not isinstance(schema.get(key), bool):
                 out.append(Variant(f"{label} {schema[key]}", schema[key]))
+        width = str(schema.get("format", ""))
+        if "integer" in types and width in INTEGER_FORMATS:
+            lo, hi = INTEGER_FORMATS[width]
+            if not isinstance(schema.get("maximum"), (int, float)):
+                out.append(Variant(f"the {width} maximum {hi}", hi))
     if "string" in types:
         hi = schema.get("maxLength")
         if isinstance(hi, int) and hi > 0:
@@ -129,10 +134,9 @@ def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Vari
 def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: str) -> list[Variant]:
     """Values the schema rejects, one per way of breaking it.
 
-    ``on_wire`` is "query" (everything travels as text) or "json". Variants
-    that lenient servers commonly accept (a number for a string, null for an
-    optional field, a differently cased enum value, an empty query value) are
-    marked ``lenient``: accepting them is a warning, not an error.
+    ``on_wire`` is "query" (everything travels as text) or "json". What a
+    server that accepts one of them contradicts (and so how severe that is)
+    is decided later, on the wire form, by ``verdict.judge``.
     """
     schema = deref(schema)
     out: list[Variant] = []
@@ -142,7 +146,7 @@ def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: st
     json = on_wire == "json"
     nullable = schema.get("nullable") is True or "null" in (schema.get("type") or [])
     if json and not nullable and types:
-        out.append(Variant("null, which the documented type does not allow", None, lenient=True))
+        out.append(Variant("null, which the documented type does not allow", None))
     if "integer" in types or "number" in types:
         out.append(Variant("not a number", "not-a-number"))
         if "integer" in types and "number" not in types:
@@ -150,25 +154,32 @@ def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: st
         if json:
             out.append(Variant("a boolean instead of a number", True))
         else:
-            out.append(Variant("an empty value", "", lenient=True))
+            out.append(Variant("an empty value", ""))
         lo, hi = schema.get("minimum"), schema.get("maximum")
         if isinstance(lo, (int, float)) and not isinstance(lo, bool):
             out.append(Variant(f"below the minimum {lo}", lo - 1))
         if isinstance(hi, (int, float)) and not isinstance(hi, bool):
             out.append(Variant(f"above the maximum {hi}", hi + 1))
+        width = str(schema.get("format", ""))
+        if "integer" in types and width in INTEGER_FORMATS:  # beyond the documented width (Integer vs long)
+            wlo, whi = integer_bounds(schema)
+            if not isinstance(lo, (int, float)) and wlo is not None:
+                out.append(Variant(f"below the {width} minimum {wlo}", wlo - 1))
+            if not isinstance(hi, (int, float)) and whi is not None:
+                out.append(Variant(f"beyond the {width} maximum {whi}", whi + 1))
     elif "boolean" in types:
         out.append(Variant("a string instead of a boolean", "yes"))
         if json:
-            out.append(Variant("a number instead of a boolean", 1, lenient=True))
+            out.append(Variant("a number instead of a boolean", 1))
     elif "string" in types:
         enum = schema.get("enum")
         if isinstance(enum, list):
             out.append(Variant("a value outside the documented list", "NOT_A_DOCUMENTED_VALUE"))
             first = next((v for v in enum if isinstance(v, str)), None)
             if first is not None and first.swapcase() not in enum and first.swapcase() != first:
-                out.append(Variant("a documented value in another case", first.swapcase(), lenient=True))
+                out.append(Variant("a documented value in another case", first.swapcase()))
             if not json and "" not in enum:
-                out.append(Variant("an empty value", "", lenient=True))
+                out.append(Variant("an empty value", ""))
         hi = schema.get("maxLength")
         if isinstance(hi, int):
             text = _string(schema, length=hi + 1) if schema.get("pattern") else "x" * (hi + 1)
@@ -178,10 +189,9 @@ def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: st
             out.append(Variant(f"shorter than the minimum length {lo}", ""))
         if schema.get("pattern"):
             out.append(Variant(f"not matching the pattern {schema['pattern']}", "!not valid!"))
-            out.append(Variant(f"an empty value, which the pattern {schema['pattern']} does not allow", "",
-                               lenient=not json))
+            out.append(Variant(f"an empty value, which the pattern {schema['pattern']} does not allow", ""))
         if json:
-            out.append(Variant("a number instead of a string", 12345, lenient=True))
+            out.append(Variant("a number instead of a string", 12345))
             out.append(Variant("a boolean instead of a string", True))
             out.append(Variant("an array instead of a string", ["x"]))
     elif "array" in types and json:

@@ -41,6 +41,24 @@ def cli() -> None:
     """Executable contracts for IoT device-platform command APIs."""
 
 
+def _baseline_options(command: Any) -> Any:
+    """--baseline and --write-baseline, the same on check, validate and audit."""
+    command = click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None,
+                           help="Write the causes found to this baseline file (reasons already in it are kept).")(command)
+    return click.option("--baseline", "baseline", type=click.Path(dir_okay=False), default=None,
+                        help="Known deviations: mark findings known/new; exit 1 only for new errors.")(command)
+
+
+def _open_baseline(baseline: str | None, write_baseline: str | None) -> Any:
+    """Read --baseline and vet --write-baseline before any work, so a typo costs nothing."""
+    from .core import baseline as core_baseline
+    from .report.baseline import check_writable
+
+    if write_baseline:
+        check_writable(write_baseline)
+    return core_baseline.load(baseline) if baseline else None
+
+
 def _spec_paths(specs: Sequence[str]) -> list[Path]:
     from .core.spec import default_spec_dir, iter_spec_paths
 
@@ -70,24 +88,31 @@ def lint(specs: Sequence[str]) -> None:
 @click.argument("specs", nargs=-1, type=click.Path())
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write audit.json and audit.md here.")
-def audit(specs: Sequence[str], report_dir: str | None) -> None:
+@_baseline_options
+def audit(specs: Sequence[str], report_dir: str | None, baseline: str | None, write_baseline: str | None) -> None:
     """Check every docs sample against its own operation's tables."""
     from .core.audit import audit as run_audit
     from .core.spec import load_spec
     from .report import audit as audit_report
+    from .report import baseline as baselines
     from .report.terminal import console, print_summary
 
+    known = _open_baseline(baseline, write_baseline)
     loaded = [load_spec(p) for p in _spec_paths(specs)]
     result = run_audit(loaded)
+    result.findings, result.baseline = baselines.apply(result.findings, known)
     out = console()
     summary = result.summary()
     sev = summary["by_severity"]
     print_summary(out, "audit: findings per operation", summary["by_operation"], result.findings,
                   f"{summary['samples']} samples, {summary['findings']} findings: "
-                  f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info")
+                  f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info",
+                  result.baseline, report_written=bool(report_dir))
     if report_dir:
         for path in audit_report.write(result, report_dir):
             out.print(f"wrote {path}")
+    if write_baseline:
+        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='audit')}")
     raise SystemExit(result.exit_code)
 
 
@@ -125,24 +150,38 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 @click.option("--max-body", type=int, default=10 * 1024 * 1024, show_default=True,
               help="Bodies above this many bytes are reported, not loaded.")
 @click.option("--operation", "operations", multiple=True, metavar="OPERATION_ID", help="Only these operations.")
+@click.option("--undocumented-fields", is_flag=True,
+              help="Also send generated bodies with fields the docs do not list, as negative cases "
+                   "(accepting them is info: the docs are silent).")
+@_baseline_options
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
-          exclude_checks: str, max_body: int, operations: Sequence[str]) -> None:
+          exclude_checks: str, max_body: int, operations: Sequence[str], undocumented_fields: bool,
+          baseline: str | None, write_baseline: str | None) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .runner.session import Options
 
     options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=max_examples,
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
-                      exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations)
-    raise SystemExit(run_check(options, report_dir))
+                      exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
+                      undocumented_fields=undocumented_fields)
+    raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
 
 
 def _names(text: str) -> list[str]:
     return [n.strip() for n in text.split(",") if n.strip()]
 
 
-def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
+def _ran(result: Any) -> set[tuple[str, str]]:
+    """(operation, check) pairs a run covered: baseline entries outside them are not stale."""
+    ran = {(op, check) for op, checks in result.applied.items() for check in checks}
+    return ran | {(f.operation, f.check or "") for f in result.findings}
+
+
+def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline: str | None = None,
+              write_baseline: str | None = None) -> int:
     """Run the check and write reports; returns the exit code. Ctrl-C keeps what ran."""
+    from .report import baseline as baselines
     from .report import check as check_report
     from .report.files import ensure_dir
     from .report.progress import ProgressObserver
@@ -152,6 +191,7 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
     out = console()
     if report_dir:
         ensure_dir(report_dir)  # fail early, before any request
+    known = _open_baseline(baseline, write_baseline)
     session = open_session(options, app=app)
     try:
         out.print(f"contracts check: {session.transport.description} · {len(session.specs)} spec(s) · "
@@ -160,25 +200,41 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
             result = session.runner(observer).run(session.selected_operations())
     finally:
         session.close()
+    result.findings, compared = baselines.apply(result.findings, known, _ran(result))
     summary = {"command": "check", "strict": options.strict, **result.summary()}
+    if compared is not None:
+        summary["baseline"] = compared
     if result.setup_error:
         summary["setup_error"] = result.setup_error
-    report = check_report.Report(summary, result.findings, result.checks)
-    out.print(matrix_table(result.matrix(), result.checks))
-    sev = summary["by_severity"]
+    report = check_report.Report(summary, result.findings, result.all_checks)
     print_summary(out, "findings per operation", summary["by_operation"], result.findings,
                   f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
-                  f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info (seed {result.seed})")
+                  f"{_severity_text(summary)} (seed {result.seed})" + _unsent_text(summary), compared,
+                  report_written=bool(report_dir))
+    out.print(matrix_table(result.matrix(), result.all_checks))
     if report_dir:
         for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
+    if write_baseline and not result.setup_error and not result.interrupted:
+        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='check')}")
     if result.setup_error:
         _fail(result.setup_error)
         return EXIT_USAGE
     if result.interrupted:
-        _fail("interrupted; the reports cover what ran so far")
+        _fail("interrupted; the reports cover what ran so far" + (" (the baseline was not written)"
+                                                                   if write_baseline else ""))
         return EXIT_INTERRUPTED
     return result.exit_code
+
+
+def _severity_text(summary: dict[str, Any]) -> str:
+    sev = summary["by_severity"]
+    return f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info"
+
+
+def _unsent_text(summary: dict[str, Any]) -> str:
+    n = summary.get("not_sendable")
+    return f"; {n} generated requests were not sendable (the tool's own limit, not findings)" if n else ""
 
 
 @cli.command("validate")
@@ -188,19 +244,22 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None) -> int:
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write report.json, report.md, junit.xml and report.html here.")
 @click.option("--strict", is_flag=True, help="Undocumented fields and headers become errors.")
+@_baseline_options
 def validate_command(har: str, specs: Sequence[str], base_url: str | None, report_dir: str | None,
-                     strict: bool) -> None:
+                     strict: bool, baseline: str | None, write_baseline: str | None) -> None:
     """Validate recorded traffic (HAR 1.2) against the specs, offline."""
     from .core.redact import Redactor
     from .core.validator import Contract
     from .report import check as check_report
     from .report.files import ensure_dir
     from .report.terminal import console, print_summary
+    from .report import baseline as baselines
     from .runner.har import validate_har
     from .runner.session import check_base_url, load
 
     if report_dir:
         ensure_dir(report_dir)
+    known = _open_baseline(baseline, write_baseline)
     base_path = ""
     if base_url:
         from urllib.parse import urlsplit
@@ -209,7 +268,10 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     contract = Contract(load(specs), strict=strict, base_path=base_path, redactor=Redactor())
     out = console()
     result = validate_har(contract, har, base_url=base_url)
+    result.findings, compared = baselines.apply(result.findings, known, _ran(result))
     summary = {"command": "validate", "strict": strict, **result.summary()}
+    if compared is not None:
+        summary["baseline"] = compared
     seen = {f.operation for f in result.findings} | set(result.cases)
     summary["by_operation"] = {op: m for op, m in summary["by_operation"].items() if op in seen}
     summary["checks"] = {op: row for op, row in summary["checks"].items() if op in result.cases}
@@ -217,10 +279,13 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     skipped = f", {result.skipped_entries} outside --base-url skipped" if result.skipped_entries else ""
     print_summary(out, "findings per operation", summary["by_operation"], result.findings,
                   f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
-                  f"{sev['info']} info")
+                  f"{sev['info']} info", compared, report_written=bool(report_dir))
     if report_dir:
-        for path in check_report.write(check_report.Report(summary, result.findings, result.checks), report_dir):
+        for path in check_report.write(check_report.Report(summary, result.findings, result.all_checks),
+                                       report_dir):
             out.print(f"wrote {path}")
+    if write_baseline and not result.interrupted:
+        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='validate')}")
     if result.interrupted:
         _fail("interrupted; the reports cover what ran so far")
         raise SystemExit(EXIT_INTERRUPTED)

@@ -42,10 +42,12 @@ class AuditResult:
     specs: list[str]
     duration: float = 0.0
     operations: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> spec, method, path, summary
+    baseline: dict[str, Any] | None = None  # the comparison with --baseline, when one was given
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(f.severity is Severity.ERROR for f in self.findings) else 0
+        """1 when an error finding is not known to the baseline (if one was applied); else 0."""
+        return 1 if any(f.severity is Severity.ERROR and f.baseline != "known" for f in self.findings) else 0
 
     def summary(self) -> dict[str, Any]:
         by_kind: dict[str, int] = {}
@@ -66,6 +68,7 @@ class AuditResult:
             "by_severity": count_by_severity(self.findings),
             "by_kind": dict(sorted(by_kind.items())),
             "by_operation": dict(sorted(per_op.items())),
+            **({"baseline": self.baseline} if self.baseline is not None else {}),
         }
 
 

@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 from . import pointer as jp
 from .finding import Finding, Kind
+from .severity import LENIENCIES
 
 Identity = tuple[str, str, str, str, str]
 LISTED = 12  # names or pointers spelled out in a folded finding's message
@@ -91,7 +92,8 @@ class _Group:
                                                      if len(locations) > LISTED else "")
             extra["locations"] = locations
             common = _common(locations)
-            message = f"the same leniency at {len(locations)} places ({shown}); first: {f.message}"
+            what = LENIENCIES.get(str(f.extra["leniency"]), "the same leniency")
+            message = f"{what} at {len(locations)} places ({shown}); for example: {f.message}"
             return f.with_(location=common, message=message, count=self.count, extra=extra)
         return f.with_(count=self.count, extra=extra)
 

@@ -90,6 +90,18 @@ def mark_reason(mark: Any) -> str:
     return " ".join(str(text).split())
 
 
+# Leniencies: invalid input that careful servers commonly accept, by name (a finding's
+# ``extra.leniency``); acceptances of one leniency in one operation are one cause.
+LENIENCIES: dict[str, str] = {
+    "empty": "an empty value was accepted as if absent",
+    "null": "null was accepted where the docs never say whether it may be",
+    "case": "a documented value in another letter case was accepted",
+    "coercible": "a value of another JSON type was accepted (coerced)",
+    "content-type": "a body under a Content-Type the docs do not name was accepted",
+    "undocumented-field": "undocumented fields were accepted",
+}
+
+
 @dataclass(frozen=True)
 class Grounds:
     """A basis and, when the spec weakened it, why (for the finding's message)."""
@@ -268,5 +280,5 @@ def body_grounds(op: "Operation", schema: Any, kind: str, location: str) -> Grou
     return schema_grounds(op.spec, schema, kind, location, "/body")
 
 
-__all__ = ["Basis", "GAP_COVERS", "Grounds", "STATED", "gap", "basis_of_kind", "body_grounds", "decide", "firmest", "mark_basis",
+__all__ = ["Basis", "GAP_COVERS", "Grounds", "LENIENCIES", "STATED", "gap", "basis_of_kind", "body_grounds", "decide", "firmest", "mark_basis",
            "mark_reason", "media_grounds", "operation_param_grounds", "reweigh", "schema_grounds", "weakest"]

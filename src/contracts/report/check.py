@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from ..core.finding import Finding, Severity
 from .files import dump_json, ensure_dir, write_text
+from .causes import Headline, example, headline, marks
 from .html import CSS, badge
 from .markdown import code, table
 
@@ -39,55 +40,76 @@ def report_schema() -> dict[str, Any]:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    summary = {"tool": "contracts", "version": VERSION, **report.summary}
+    lead = _lead(report)
+    summary = {"tool": "contracts", "version": VERSION, "causes": lead.causes, "occurrences": lead.occurrences,
+               **report.summary}
     return {"summary": summary, "findings": [f.to_dict() for f in report.findings]}
 
 
 # -- markdown ---------------------------------------------------------------------
+def _lead(report: Report) -> Headline:
+    return headline(report.findings, report.summary.get("baseline"))
+
+
 def to_markdown(report: Report) -> str:
     s = report.summary
-    sev = s["by_severity"]
     out = [f"# contracts {s.get('command', 'check')}: {s['target']}", ""]
     if s.get("setup_error"):
         out += [f"**Set-up error:** {s['setup_error']}", ""]
     if s.get("interrupted"):
         out += ["**Interrupted:** this report covers what ran before Ctrl-C.", ""]
-    out += [f"**{s['findings']} findings**: {sev['error']} errors, {sev['warning']} warnings, {sev['info']} info · "
-            f"{s['cases']} cases, {s['requests']} requests in {s['duration_seconds']} s · seed {s.get('seed')}",
-            "", "Specs: " + ", ".join(code(x) for x in s["specs"]), ""]
+    out += [f"**{_lead(report).text()}** · {s['cases']} cases, {s['requests']} requests in "
+            f"{s['duration_seconds']} s · seed {s.get('seed')}"
+            + (f" · {s['not_sendable']} generated requests not sendable (the tool's own, not findings)"
+               if s.get("not_sendable") else ""), "", "Specs: " + ", ".join(code(x) for x in s["specs"]), ""]
+    out += ["## Causes", ""]
+    if not report.findings:
+        out += ["None.", ""]
+    for n, f in enumerate(report.findings, 1):
+        out.append(f"{n}. **{f.severity.value}**{marks(f)} `{f.operation}` `{f.check or ''}` `{f.kind}` at "
+                   f"`{f.location or '/'}`: {f.message}" + (f" — {f.suggestion}" if f.suggestion else ""))
+        shown = example(f)
+        if shown and f.evidence is not None and f.evidence.curl:
+            out += ["", "   ```sh", f"   {shown}", "   ```"]
+            resp = f.evidence.response
+            if resp is not None:
+                body = (resp.get("body") or "")[:500]
+                out += [f"   Answer: HTTP {resp.get('status')}" + (f": `{' '.join(body.split())}`" if body else ""), ""]
+        elif shown:
+            out += [f"   Where: `{shown}`", ""]
+    stale = (s.get("baseline") or {}).get("stale") or []
+    if stale:
+        out += ["", "## Baseline entries no longer seen", "",
+                "Fixed upstream, or not reached this time: remove them from the baseline once confirmed.", "",
+                table(["Operation", "Check", "Kind", "Location", "Reason"],
+                      [[e["operation"], code(e["check"]), code(e["kind"]), code(e["location"]), e.get("reason", "")]
+                       for e in stale]), ""]
     matrix = report.matrix()
     if matrix:
         checks = report.checks or sorted({c for row in matrix.values() for c in row})
-        out += ["## Checks", "", table(["Operation", *checks],
-                                       [[op, *(row.get(c, "skip") for c in checks)] for op, row in matrix.items()]), ""]
-    by_op: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_op.setdefault(f.operation, []).append(f)
-    out.append("## Findings")
-    if not report.findings:
-        out += ["", "None."]
-    for op, findings in by_op.items():
-        out += ["", f"### {op}", ""]
-        for f in findings:
-            count = f" ×{f.count}" if f.count > 1 else ""
-            out.append(f"- **{f.severity.value}** `{f.check or ''}` `{f.kind}` at `{f.location or '/'}`{count}: "
-                       f"{f.message}" + (f" — {f.suggestion}" if f.suggestion else ""))
-            if f.evidence is not None and f.evidence.curl:
-                out += ["", "  ```sh", f"  {f.evidence.curl}", "  ```"]
-                resp = f.evidence.response
-                if resp is not None:
-                    body = (resp.get("body") or "")[:500]
-                    out += [f"  Answer: HTTP {resp.get('status')}" + (f": `{' '.join(body.split())}`" if body else ""),
-                            ""]
+        out += ["", "## Checks", "", table(["Operation", *checks],
+                                           [[op, *(row.get(c, "skip") for c in checks)]
+                                            for op, row in matrix.items()]), ""]
     return "\n".join(out) + "\n"
 
 
 # -- junit ------------------------------------------------------------------------
 def to_junit(report: Report) -> str:
-    """One testcase per operation and check; error findings fail, warnings go to system-out."""
+    """One testcase per operation and check; error findings fail, warnings go to system-out.
+
+    The suite's properties lead with the number of causes; each failure names
+    its causes with their counts and one minimal example each. With a
+    baseline, only new error findings fail; known ones are listed as such.
+    """
     matrix = report.matrix()
+    lead = _lead(report)
     suite = ET.Element("testsuite", name="contracts", tests="0", failures="0", skipped="0", errors="0",
                        time=str(report.summary.get("duration_seconds", 0)))
+    props = ET.SubElement(suite, "properties")
+    ET.SubElement(props, "property", name="causes", value=str(lead.causes))
+    ET.SubElement(props, "property", name="occurrences", value=str(lead.occurrences))
+    for severity, n in lead.by_severity.items():
+        ET.SubElement(props, "property", name=f"causes.{severity}", value=str(n))
     tests = failures = skipped = 0
     if report.summary.get("setup_error"):
         case = ET.SubElement(suite, "testcase", classname="contracts", name="setup")
@@ -101,16 +123,17 @@ def to_junit(report: Report) -> str:
             tests += 1
             case = ET.SubElement(suite, "testcase", classname=classname, name=check)
             mine = [f for f in report.findings if f.operation == op and f.check == check]
-            errors = [f for f in mine if f.severity is Severity.ERROR]
-            if result == "skip":
+            failing = [f for f in mine if f.severity is Severity.ERROR and f.baseline != "known"]
+            if result == "skip" and not mine:
                 ET.SubElement(case, "skipped", message="not applicable to this operation")
                 skipped += 1
-            elif errors:
+            elif failing:
                 failures += 1
-                failure = ET.SubElement(case, "failure", message=f"{len(errors)} finding(s): {errors[0].message}",
-                                        type=errors[0].kind)
-                failure.text = "\n".join(_plain(f) for f in errors)
-            others = [f for f in mine if f.severity is not Severity.ERROR]
+                first = failing[0]
+                failure = ET.SubElement(case, "failure", type=first.kind, message=(
+                    f"{len(failing)} cause(s), {sum(f.count for f in failing)} occurrence(s): {first.message}"))
+                failure.text = "\n".join(_plain(f) for f in failing)
+            others = [f for f in mine if f not in failing]
             if others:
                 ET.SubElement(case, "system-out").text = "\n".join(_plain(f) for f in others)
     suite.set("tests", str(tests))
@@ -123,11 +146,12 @@ def to_junit(report: Report) -> str:
 
 
 def _plain(f: Finding) -> str:
-    text = f"[{f.severity.value}] {f.kind} at {f.location or '/'}: {f.message}"
+    text = f"[{f.severity.value}]{marks(f)} {f.kind} at {f.location or '/'}: {f.message}"
     if f.suggestion:
         text += f" ({f.suggestion})"
-    if f.evidence is not None and f.evidence.curl:
-        text += f"\n  reproduce: {f.evidence.curl}"
+    shown = example(f)
+    if shown:
+        text += f"\n  reproduce: {shown}"
     return text
 
 
@@ -139,40 +163,56 @@ def _h(value: Any) -> str:
 def to_html(report: Report) -> str:
     s = report.summary
     sev = s["by_severity"]
+    lead = _lead(report)
     matrix = report.matrix()
     checks = report.checks or sorted({c for row in matrix.values() for c in row})
     head = (f"<header><h1>contracts {_h(s.get('command', 'check'))}</h1><p>Target <code>{_h(s['target'])}</code> · "
-            f"{s['cases']} cases · {s['requests']} requests · {s['duration_seconds']} s · seed {_h(s.get('seed'))}</p>"
-            f"<p>{badge(str(sev['error']) + ' errors', 'error')} {badge(str(sev['warning']) + ' warnings', 'warning')} "
-            f"{badge(str(sev['info']) + ' info', 'info')}</p>")
+            f"{s['cases']} cases · {s['requests']} requests · {s['duration_seconds']} s · seed {_h(s.get('seed'))}"
+            + (f" · {s['not_sendable']} generated requests not sendable" if s.get("not_sendable") else "")
+            + f"</p><p class='lead'><strong>{_h(lead.text())}</strong></p>"
+            f"<p>{badge(str(sev['error']) + ' errors', 'error' if sev['error'] else 'none')} "
+            f"{badge(str(sev['warning']) + ' warnings', 'warning' if sev['warning'] else 'none')} "
+            f"{badge(str(sev['info']) + ' info', 'info' if sev['info'] else 'none')}</p>")
     if s.get("setup_error"):
         head += f"<p class='note'><strong>Set-up error:</strong> {_h(s['setup_error'])}</p>"
     if s.get("interrupted"):
         head += "<p class='note'><strong>Interrupted:</strong> this report covers what ran before Ctrl-C.</p>"
     head += "</header>"
-    rows = []
-    for op, row in matrix.items():
-        cells = "".join(f"<td>{badge(row.get(c, 'skip'), {'warn': 'warning'}.get(row.get(c, 'skip'), row.get(c, 'skip')))}</td>"
-                        for c in checks)
-        rows.append(f"<tr><th><a href='#f-{_h(op)}'>{_h(op)}</a></th>{cells}</tr>")
-    grid = ("<h2>Pass/fail matrix</h2><table class='matrix'><thead><tr><th>Operation</th>"
-            + "".join(f"<th title='{_h(c)}'>{_h(c).replace('_', '_<wbr>')}</th>" for c in checks)
-            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-    parts = [head, grid, "<h2>Findings</h2>"]
+    parts = [head, "<h2 id='causes'>Causes</h2>"]
     if not report.findings:
         parts.append("<p class='ok'>No findings.</p>")
-    by_op: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_op.setdefault(f.operation, []).append(f)
-    for op, findings in by_op.items():
-        parts.append(f"<section id='f-{_h(op)}'><h3>{_h(op)}</h3>")
-        for f in findings:
-            parts.append(
-                f"<article class='finding'><p>{badge(f.severity.value)} <code>{_h(f.check)}</code> "
-                f"<code>{_h(f.kind)}</code> at <code>{_h(f.location or '/')}</code>"
-                + (f" · {f.count} cases" if f.count > 1 else "") + f"</p><p>{_h(f.message)}</p>"
-                + (f"<p class='note'>{_h(f.suggestion)}</p>" if f.suggestion else "") + _evidence_html(f) + "</article>")
-        parts.append("</section>")
+    anchors: dict[tuple[str, str], str] = {}
+    for n, f in enumerate(report.findings, 1):
+        anchor = f"cause-{n}"
+        anchors.setdefault((f.operation, f.check or ""), anchor)
+        known = f" {badge(f.baseline, 'info' if f.baseline == 'known' else 'error')}" if f.baseline else ""
+        parts.append(
+            f"<article class='finding' id='{anchor}'><p>{badge(f.severity.value)}{known} <strong>"
+            f"{_h(f.operation)}</strong> <code>{_h(f.check)}</code> <code>{_h(f.kind)}</code> at "
+            f"<code>{_h(f.location or '/')}</code>" + (f" · seen {f.count} times" if f.count > 1 else "")
+            + f"</p><p>{_h(f.message)}</p>"
+            + (f"<p class='note'>{_h(f.suggestion)}</p>" if f.suggestion else "") + _evidence_html(f) + "</article>")
+    stale = (s.get("baseline") or {}).get("stale") or []
+    if stale:
+        parts.append("<h2>Baseline entries no longer seen</h2><table><thead><tr><th>Operation</th><th>Check</th>"
+                     "<th>Kind</th><th>Location</th><th>Reason</th></tr></thead><tbody>"
+                     + "".join(f"<tr><td>{_h(e['operation'])}</td><td><code>{_h(e['check'])}</code></td><td><code>"
+                               f"{_h(e['kind'])}</code></td><td><code>{_h(e['location'])}</code></td><td>"
+                               f"{_h(e.get('reason', ''))}</td></tr>" for e in stale) + "</tbody></table>")
+    rows = []
+    for op, row in matrix.items():
+        cells = []
+        for c in checks:
+            verdict = row.get(c, "skip")
+            cell = badge(verdict, {"warn": "warning"}.get(verdict, verdict))
+            target = anchors.get((op, c))
+            cells.append(f"<td>{f'<a href=#{target}>{cell}</a>' if target else cell}</td>")
+        first = next((a for (o, _), a in anchors.items() if o == op), None)
+        name = f"<a href='#{first}'>{_h(op)}</a>" if first else _h(op)
+        rows.append(f"<tr><th>{name}</th>{''.join(cells)}</tr>")
+    parts.append("<h2>Pass/fail matrix</h2><table class='matrix'><thead><tr><th>Operation</th>"
+                 + "".join(f"<th title='{_h(c)}'>{_h(c).replace('_', '_<wbr>')}</th>" for c in checks)
+                 + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>contracts report</title><style>"
             + CSS + "</style></head><body>" + "".join(parts) + "</body></html>\n")
 

@@ -20,7 +20,7 @@ th,td{border:1px solid var(--line);padding:.3rem .45rem;text-align:left;vertical
 th{background:var(--code)}.muted{color:var(--muted)}.note{color:var(--muted);font-size:12.5px;margin-top:.2rem}
 .ok{color:var(--ok)}.badge{display:inline-block;border-radius:10px;padding:0 .5em;font-size:12px;color:#fff}
 .badge.error{background:var(--err)}.badge.warning{background:var(--warn)}.badge.info{background:var(--info)}
-.badge.pass{background:var(--ok)}.badge.fail{background:var(--err)}.badge.skip{background:var(--muted)}
+.badge.pass,.badge.none{background:var(--ok)}.badge.fail{background:var(--err)}.badge.skip{background:var(--muted)}
 .method{display:inline-block;min-width:3.6em;text-align:center;border-radius:4px;color:#fff;background:#57606a;
 padding:0 .3em;font-size:13px}.method.get{background:#0969da}.method.post{background:#1a7f37}
 .method.put,.method.patch{background:#9a6700}.method.delete{background:#b42318}

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..core.finding import Finding, Severity
+from .causes import example, headline, label, marks
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
-
-
-def print_findings(out: Console, findings: Iterable[Finding], *, limit: int | None = 30) -> None:
-    """One compact line per finding; long runs point at the report instead."""
-    items = list(findings)
-    for f in items[:limit] if limit is not None else items:
-        where = " ".join(x for x in (f.operation, f.sample or f.check or "", f.location or "/") if x)
-        hint = f"  [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
-        out.print(f"[{STYLE[f.severity]}]{f.severity.value:7}[/] {escape(where)}  "
-                  f"[bold]{escape(f.kind)}[/]: {escape(f.message)}{hint}")
-    if limit is not None and len(items) > limit:
-        out.print(f"… and {len(items) - limit} more in the report")
+    # soft_wrap: long lines are left whole (a CI log or a pager wraps them), never cut mid-word
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def counts_table(title: str, rows: dict[str, dict[str, int]], key_name: str = "operation") -> Table:
@@ -59,10 +49,36 @@ def matrix_table(matrix: dict[str, dict[str, str]], checks: list[str]) -> Table:
     return t
 
 
+def print_causes(out: Console, findings: list[Finding], baseline: Mapping[str, Any] | None = None, *,
+                 limit: int = 25, report_written: bool = False) -> None:
+    """Causes first: how many, then each error and warning cause with its count and one example."""
+    lead = headline(findings, baseline)
+    out.print(f"[bold]{escape(lead.text())}[/]")
+    shown = [f for f in findings if f.severity is not Severity.INFO]
+    for f in shown[:limit]:
+        hint = f"  [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
+        out.print(f"[{STYLE[f.severity]}]{f.severity.value:7}[/]{escape(marks(f))} {escape(label(f))}  "
+                  f"[bold]{escape(f.kind)}[/]: {escape(f.message)}{hint}")
+        if f.severity is Severity.ERROR and f.baseline != "known":
+            example_text = example(f)
+            if example_text:
+                out.print(f"        [dim]e.g. {escape(example_text)}[/]")
+    rest = len(shown) - limit
+    infos = len(findings) - len(shown)
+    where = "in the report" if report_written else "(write them with --report-dir)"
+    if rest > 0:
+        out.print(f"… and {rest} more error/warning cause(s) {where}")
+    if infos:
+        out.print(f"{infos} info cause(s) {where}")
+    for entry in (baseline or {}).get("stale") or []:
+        out.print(f"[yellow]baseline entry no longer seen[/] {escape(entry['operation'])} {escape(entry['check'])} "
+                  f"{escape(entry['location'])} {escape(entry['kind'])}: remove it once the fix is confirmed")
+
+
 def print_summary(out: Console, title: str, by_operation: dict[str, dict[str, int]], findings: list[Finding],
-                  tail: str) -> None:
-    """Counts per operation, the error and warning findings, then one closing line."""
+                  tail: str, baseline: Mapping[str, Any] | None = None, *, report_written: bool = False) -> None:
+    """Causes first, then counts per operation, then one closing line."""
+    print_causes(out, findings, baseline, report_written=report_written)
     out.print(counts_table(title, {op: {k: m.get(k, 0) for k in ("error", "warning", "info")}
                                    for op, m in by_operation.items()}))
-    print_findings(out, [f for f in findings if f.severity is not Severity.INFO], limit=25)
     out.print(tail)

@@ -88,21 +88,31 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        """2 for a set-up error; 1 when an error finding is not known to the baseline (if any); else 0."""
         if self.setup_error:
             return 2
-        return 1 if any(f.severity is Severity.ERROR for f in self.findings) else 0
+        return 1 if any(f.severity is Severity.ERROR and f.baseline != "known" for f in self.findings) else 0
+
+    @property
+    def all_checks(self) -> list[str]:
+        """The selected checks, then any other that produced a finding (transport, request_conformance…),
+        so every finding that can fail a run has its column."""
+        extra = sorted({f.check for f in self.findings if f.check and f.check not in self.checks})
+        return [*self.checks, *extra]
 
     def matrix(self) -> dict[str, dict[str, str]]:
-        """operation -> check -> pass | fail | warn | skip."""
+        """operation -> check -> pass | fail | warn | skip (every operation with a finding has a row)."""
         out: dict[str, dict[str, str]] = {}
-        for op in self.operations:
+        rows = list(self.operations) + sorted({f.operation for f in self.findings} - set(self.operations))
+        checks = self.all_checks
+        for op in rows:
             row = {}
-            for check in self.checks:
-                if check not in self.applied.get(op, set()):
+            for check in checks:
+                mine = [f for f in self.findings if f.operation == op and f.check == check]
+                if check not in self.applied.get(op, set()) and not mine:
                     row[check] = "skip"
                     continue
-                mine = [f for f in self.findings if f.operation == op and f.check == check]
-                if any(f.severity is Severity.ERROR for f in mine):
+                if any(f.severity is Severity.ERROR and f.baseline != "known" for f in mine):
                     row[check] = "fail"
                 elif any(f.severity is Severity.WARNING for f in mine):
                     row[check] = "warn"

@@ -54,6 +54,7 @@ class Options:
     mock_faults: Sequence[str] = ()
     operations: Sequence[str] = ()
     workers: int = 0  # processes for generated cases; 0 = one per CPU
+    undocumented_fields: bool = False  # also send generated bodies with undocumented fields (negative, info)
 
 
 @dataclass
@@ -71,7 +72,8 @@ class Session:
         if self.options.max_examples > 0:
             from .fuzz import Fuzzer
 
-            fuzzer = Fuzzer(self.contract, self.planner, self.options.max_examples, self.seed)
+            fuzzer = Fuzzer(self.contract, self.planner, self.options.max_examples, self.seed,
+                            undocumented_fields=self.options.undocumented_fields)
         import os
 
         workers = self.options.workers or os.cpu_count() or 1

@@ -18,20 +18,21 @@ from ..core.classify import Violation
 from ..core.finding import Kind
 from ..core.http import Request
 from ..core.routing import match_path
-from ..core.severity import Basis, Grounds, firmest
+from ..core.severity import LENIENCIES, Basis, Grounds, firmest
 from ..core.spec import Operation
 from ..core.validator import Contract
 
 # Problems a request can have that do not make it invalid (the core reports them as warnings).
 NOT_INVALID = frozenset({Kind.UNDOCUMENTED_FIELD})
 
-# Leniencies: invalid values that careful servers commonly accept, named for folding.
+# Leniencies (named in core/severity.LENIENCIES): invalid values careful servers commonly accept.
 EMPTY = "empty"  # an empty query value, which many servers read as absent
 NULL = "null"  # null for a field whose nullability the docs never state
 CASE = "case"  # a documented enum value in another letter case
 COERCIBLE = "coercible"  # a number or boolean where the docs say string (or the other way round)
 CONTENT_TYPE = "content-type"  # a body under a Content-Type the docs do not name
 UNDOCUMENTED = "undocumented-field"  # a property the docs do not list
+assert {EMPTY, NULL, CASE, COERCIBLE, CONTENT_TYPE, UNDOCUMENTED} == set(LENIENCIES)
 
 
 @dataclass(frozen=True)

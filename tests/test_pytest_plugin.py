@@ -154,3 +154,24 @@ def test_bad_option_is_a_usage_error(project: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*contracts: no such spec file or folder: nope.yaml*"])
     assert sys.version_info >= (3, 11)
+
+
+def test_a_baseline_lets_known_deviations_pass_and_new_ones_fail(project: pytest.Pytester, faulty_mock: str) -> None:
+    common = ["--contracts-base-url", faulty_mock, "--contracts-header", f"X-Auth-Token: {TOKEN}",
+              "--contracts-spec", "specs/iotda-v5.yaml", "--contracts-max-examples=0", "-k", "samples"]
+    result = project.runpytest(*common, "--contracts-write-baseline=known.json")
+    result.assert_outcomes(failed=2)
+    entries = json.loads((project.path / "known.json").read_text())["entries"]
+    assert {e["kind"] for e in entries} >= {"enum-mismatch"}
+    result = project.runpytest(*common, "--contracts-baseline=known.json", "--contracts-report-dir=out")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*contracts baseline*", "*known.json: 0 new cause(s) (0 errors)*"])
+    report = json.loads((project.path / "out" / "report.json").read_text())
+    assert {f["baseline"] for f in report["findings"]} == {"known"}
+    project.makeini("""
+        [pytest]
+        contracts_baseline = missing.json
+        """)
+    result = project.runpytest(*common)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*missing.json: no such file*"])

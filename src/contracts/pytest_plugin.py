@@ -26,6 +26,8 @@ OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
      {}),
     ("strict", "bool", "Undocumented response fields and headers are errors.", {"action": "store_true",
                                                                                    "default": None}),
+    ("baseline", "string", "Known deviations (a contracts baseline file): only new errors fail.", {}),
+    ("write-baseline", "string", "Write the causes found to this baseline file at session end.", {}),
 ]
 
 
@@ -38,7 +40,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if config.getoption("contracts_report_dir", None) or config.getini("contracts_report_dir"):
+    if any(config.getoption(f"contracts_{name}", None) or config.getini(f"contracts_{name}")
+           for name in ("report_dir", "baseline", "write_baseline")):
         from .plugin.reports import Collector
 
         config.pluginmanager.register(Collector(config), "contracts-report-collector")

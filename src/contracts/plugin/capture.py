@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from ..core.finding import Finding, Severity
+from .engine import failing
 from .fixtures import ContractAssertionError, contract_of
 
 
@@ -68,7 +69,7 @@ def validate_during(item: pytest.Item, marker: pytest.Mark) -> Iterator[Callable
                 findings.extend(iter_findings(contract, response, operation=operation))
             if findings:
                 attach_findings(item, findings)
-            errors = [f for f in findings if f.severity is Severity.ERROR]
+            errors = failing(item.config, findings)
             if errors:
                 raise ContractAssertionError(errors)
             if not seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from .options import read
 
 _KEY = pytest.StashKey[Session]()
 _SEED = pytest.StashKey[int]()
+_BASELINE = pytest.StashKey[Any]()
 
 
 def seed(config: pytest.Config) -> int:
@@ -42,6 +44,30 @@ def session(config: pytest.Config) -> Session:
     config.stash[_KEY] = opened
     config.add_cleanup(opened.close)
     return opened
+
+
+def known(config: pytest.Config) -> Any:
+    """The --contracts-baseline, read once (None without one)."""
+    if _BASELINE not in config.stash:
+        from ..core import baseline as core_baseline
+
+        options = read(config)
+        config.stash[_BASELINE] = core_baseline.load(options.baseline) if options.baseline else None
+    return config.stash[_BASELINE]
+
+
+def marked(config: pytest.Config, findings: list[Any]) -> list[Any]:
+    """Findings marked known/new against the baseline, if there is one."""
+    from ..report.baseline import apply
+
+    return apply(findings, known(config))[0]
+
+
+def failing(config: pytest.Config, findings: list[Any]) -> list[Any]:
+    """The findings that fail a test: error findings the baseline does not know."""
+    from ..core.finding import Severity
+
+    return [f for f in marked(config, findings) if f.severity is Severity.ERROR and f.baseline != "known"]
 
 
 def header(config: pytest.Config) -> list[str]:

@@ -37,14 +37,20 @@ def contract_of(config: pytest.Config) -> Contract:
 class Validator:
     """What the `contract` fixture gives a test."""
 
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, config: pytest.Config | None = None) -> None:
         self.contract = contract
+        self.config = config
 
     def findings(self, *exchange: Any, operation: str | None = None) -> list[Finding]:
         return list(iter_findings(self.contract, *exchange, operation=operation))
 
     def _raise(self, findings: list[Finding]) -> list[Finding]:
-        errors = [f for f in findings if f.severity is Severity.ERROR]
+        if self.config is not None:
+            from .engine import failing
+
+            errors = failing(self.config, findings)
+        else:
+            errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors:
             raise ContractAssertionError(errors)
         return findings
@@ -59,7 +65,7 @@ class Validator:
 
 
 def validator(config: pytest.Config) -> Validator:
-    return Validator(contract_of(config))
+    return Validator(contract_of(config), config)
 
 
 @contextlib.contextmanager

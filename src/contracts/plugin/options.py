@@ -21,6 +21,8 @@ class PluginOptions:
     seed: int | None = None
     report_dir: str | None = None
     strict: bool = False
+    baseline: str | None = None
+    write_baseline: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -67,6 +69,8 @@ def read(config: pytest.Config) -> PluginOptions:
         seed=_int(config, "seed", None),
         report_dir=_value(config, "report_dir") or None,
         strict=_bool(config, "strict"),
+        baseline=_value(config, "baseline") or None,
+        write_baseline=_value(config, "write_baseline") or None,
     )
     config.stash[_KEY] = options
     return options

@@ -30,7 +30,8 @@ def _finding(data: dict[str, Any]) -> Finding:
                    location=data["location"], message=data["message"], suggestion=data.get("suggestion"),
                    spec=data.get("spec"), sample=data.get("sample"), check=data.get("check"), line=data.get("line"),
                    evidence=Evidence(ev.get("request"), ev.get("response"), ev.get("curl")) if ev else None,
-                   count=data.get("count", 1), seed=data.get("seed"), extra=data.get("extra") or {})
+                   count=data.get("count", 1), seed=data.get("seed"), extra=data.get("extra") or {},
+                   basis=data.get("basis"), baseline=data.get("baseline"))
 
 
 class Collector:
@@ -45,6 +46,8 @@ class Collector:
         self.operations: dict[str, str] = {}
         self.started = time.perf_counter()
         self.seen = False
+        self.compared: dict[str, Any] | None = None
+        self.written: Any = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call":
@@ -73,10 +76,19 @@ class Collector:
         from .engine import seed
         from .options import read
 
+        from ..report import baseline as baselines
+        from .engine import known
+
         options = read(self.config)
+        findings = merge(self.findings)
+        ran = {(op, check) for op, row in self.checks.items() for check, verdict in row.items() if verdict != "skip"}
+        findings, compared = baselines.apply(findings, known(self.config), ran | {(f.operation, f.check or "")
+                                                                                   for f in findings})
+        self.compared = compared
+        if options.write_baseline and session.exitstatus != pytest.ExitCode.INTERRUPTED:
+            self.written = baselines.write(options.write_baseline, findings, command="pytest")
         if not options.report_dir:
             return
-        findings = merge(self.findings)
         checks = sorted({c for row in self.checks.values() for c in row})
         by_op: dict[str, dict[str, Any]] = {op: {"spec": spec, "cases": self.cases.get(op, 0), "error": 0,
                                                  "warning": 0, "info": 0} for op, spec in self.operations.items()}
@@ -91,8 +103,25 @@ class Collector:
             "findings": len(findings), "by_severity": {s.value: sum(1 for f in findings if f.severity is s)
                                                        for s in Severity},
             "by_operation": by_op, "checks": self.checks,
+            **({"baseline": compared} if compared is not None else {}),
         }
         check_report.write(check_report.Report(summary, findings, checks), options.report_dir)
+
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        compared = getattr(self, "compared", None)
+        written = getattr(self, "written", None)
+        if compared is None and written is None:
+            return
+        terminalreporter.section("contracts baseline")
+        if compared is not None:
+            terminalreporter.write_line(f"{compared['file']}: {compared['new']} new cause(s) "
+                                        f"({compared['new_errors']} errors), {compared['known']} known")
+            for entry in compared["stale"]:
+                terminalreporter.write_line(f"no longer seen: {entry['operation']} {entry['check']} {entry['kind']} "
+                                            f"{entry['location']} (fixed upstream? remove it)")
+        if written is not None:
+            terminalreporter.write_line(f"wrote {written}")
 
 
 _ORDER = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}

@@ -25,7 +25,7 @@ from .exchange import Context, Exchange
 from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
-from .verdict import judge, positive_grounds
+from .verdict import UNDOCUMENTED, judge, positive_grounds
 
 FOLLOW_LIMIT = 200  # generated successes per operation whose links are followed
 ECHO_MEMORY = 20_000  # (name, value) pairs remembered from request bodies, to recognise echoes
@@ -294,7 +294,10 @@ class Runner:
         if record:
             self._raw.extend(found)
             self._count(result, op, case, ex)
-            if case.expect == ACCEPT and ex.outcome is not None and ex.outcome.kind == "success":
+            # A create accepted with undocumented fields is followed too: what comes back shows whether
+            # the server kept them (an echo is info, see _echoed).
+            followed = case.expect == ACCEPT or case.leniency == UNDOCUMENTED
+            if followed and ex.outcome is not None and ex.outcome.kind == "success":
                 self._follow(result, op, ex)
         return ex, found
 

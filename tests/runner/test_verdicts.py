@@ -149,3 +149,25 @@ def test_every_finding_that_fails_a_run_shows_in_every_artefact(tmp_path: Path) 
     assert "transport" in html.split("Pass/fail matrix")[1]
     props = {p.get("name"): p.get("value") for p in junit.iter("property")}
     assert props["causes"] == str(report["summary"]["causes"])
+
+
+def test_without_credentials_negatives_test_the_refusal_not_the_input(tmp_path: Path) -> None:
+    """OceanConnect answers a missing app_key with its documented 500 100220: that is the refusal
+    the docs describe, not a badly handled invalid input."""
+    from contracts.mock import create_app
+
+    with serve(create_app(seed=3)) as url:
+        code, report = check(url, tmp_path, "--operation", "queryDeviceCmdCancelTask", "--max-examples", "20")
+    assert code == 0
+    assert not [f for f in report["findings"] if f["check"] == "negative_data_rejection"]
+    hint = [f for f in report["findings"] if f["check"] == "positive_data_acceptance"]
+    assert [f["suggestion"] for f in hint] == ["pass credentials with --header 'Name: value'"]
+
+
+def test_integers_beyond_64_bits_stay_exact() -> None:
+    from contracts.core.http import Response, loads
+
+    assert loads(b'{"n": -9223372036854775809}') == {"n": -9223372036854775809}
+    assert Response(200, body=b"[18446744073709551616]").json() == [2**64]
+    with pytest.raises(ValueError):
+        loads(b"{nope")

@@ -111,8 +111,8 @@ class Response:
         """The parsed body; raises ValueError when it is not JSON."""
         if not self._json:
             try:
-                self._json.append(orjson.loads(self.body or b""))
-            except orjson.JSONDecodeError as exc:
+                self._json.append(loads(self.body or b""))
+            except ValueError as exc:
                 self._json.append(exc)
         value = self._json[0]
         if isinstance(value, Exception):
@@ -120,5 +120,23 @@ class Response:
         return value
 
 
+# orjson reads integers beyond 64 bits as floats, which would blur int64 bounds; a run of 19 or more
+# digits (2**63 has 19) sends the body to the standard library, which keeps every integer exact.
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def loads(body: bytes | str) -> Any:
+    """Parse JSON fast, keeping integers beyond 64 bits exact; raises ValueError when it is not JSON."""
+    data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if _LONG_NUMBER.search(data) is None:
+        return orjson.loads(data)
+    import json
+
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("the JSON nests too deeply") from None
+
+
 def json_body(body: bytes | None) -> Any:
-    return orjson.loads(body or b"")
+    return loads(body or b"")

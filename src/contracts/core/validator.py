@@ -425,9 +425,9 @@ class _FastPath:
     __slots__ = ("_loads", "_success", "_error", "_rule", "_ok")
 
     def __init__(self, success: Any, error: Any, rule: Any, ok: bool) -> None:
-        import orjson
+        from .http import loads
 
-        self._loads = orjson.loads
+        self._loads = loads
         self._success = success
         self._error = error
         self._rule = rule

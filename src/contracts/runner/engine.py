@@ -14,7 +14,7 @@ from typing import Any, Iterable, Protocol
 
 from ..core import pointer as jp
 from ..core.finding import Finding, Kind, Severity, count_by_severity
-from ..core.http import Request, unsendable
+from ..core.http import Request, loads, unsendable
 from ..core.merge import identity, merge
 from ..core.severity import Basis, Grounds, decide, reweigh
 from ..core.spec import Operation
@@ -216,7 +216,11 @@ class Runner:
         """What a planned case's expectation rests on, judged on its wire form (see verdict.py)."""
         if case.expect == REJECT:
             verdict = judge(self.contract, case.operation, request)
-            if verdict.invalid:
+            missing = verdict.unauthenticated
+            if missing is not None and not case.location.startswith(missing.location):
+                # no credentials configured for it: a refusal is all this request can show
+                case.expect, case.reason = REFUSE, f"{case.reason}, and {missing.message}"
+            elif verdict.invalid:
                 case.weigh(verdict.grounds, verdict.leniency)
         elif case.expect == ACCEPT and case.location:
             case.weigh(positive_grounds(case.operation, case.location))
@@ -227,9 +231,7 @@ class Runner:
         if not request.body or len(self._echoes) >= ECHO_MEMORY:
             return
         try:
-            import orjson
-
-            body = orjson.loads(request.body)
+            body = loads(request.body)
         except ValueError:
             return
         stack = [body]
@@ -485,7 +487,9 @@ class Runner:
         if any(kind == "success" for _, kind in valid):
             return
         statuses = sorted({status for status, _ in valid})
-        refused = all(status in (401, 403) for status, _ in valid)
+        sent = {name.lower() for name in self.planner.base_headers(op)}
+        uncredentialed = op.requires_auth and not sent & self.planner._auth_header_names(op)
+        refused = uncredentialed or all(status in (401, 403) for status, _ in valid)
         hint = ("pass credentials with --header 'Name: value'" if refused
                 else "pass real ids with --param name=value, or check the server's data")
         self._raw.append(Finding(

@@ -21,7 +21,7 @@ from ..core.http import unsendable
 from ..core.severity import Basis, Grounds
 from ..core.spec import Operation, Spec
 from ..core.validator import Contract
-from .cases import ACCEPT, NO_BODY, REJECT, Case
+from .cases import ACCEPT, NO_BODY, REFUSE, REJECT, Case
 from .exchange import Exchange
 from .plan import Planner
 from .verdict import UNDOCUMENTED, documented_body, judge
@@ -145,7 +145,10 @@ class Fuzzer:
                 media = generated.media_type or self.planner.body_media(op)
                 if "json" not in media:
                     return None
-                case.body, case.content_type = body, media
+                if isinstance(body, (bytes, bytearray)):  # raw bytes under a JSON media type: send them as is
+                    case.body, case.raw_body, case.content_type = NO_BODY, bytes(body), media
+                else:
+                    case.body, case.content_type = body, media
         extra: list[str] = []
         if case.body is not NO_BODY:
             stripped, extra = documented_body(self.contract, op, case.body)
@@ -168,7 +171,11 @@ class Fuzzer:
         if match_path(op.path, request.path) is None:  # a generated path value that changes the route
             return None
         verdict = judge(self.contract, op, request)
-        if verdict.invalid:
+        missing = verdict.unauthenticated
+        if missing is not None:
+            case.expect, case.name = REFUSE, f"generated without credentials: {missing.message}"
+            case.location, case.reason = missing.location, missing.message
+        elif verdict.invalid:
             first = verdict.first
             case.expect, case.name = REJECT, f"generated invalid: {first.message}"
             case.location, case.reason = first.location, first.message

@@ -51,6 +51,12 @@ class Judgement:
     def first(self) -> Violation:
         return self.problems[0]
 
+    @property
+    def unauthenticated(self) -> Violation | None:
+        """A credential problem, if any: servers answer it before they look at the input, so such a
+        request tests the credentials (ignored_auth), not the input handling."""
+        return next((v for v in self.problems if v.kind == Kind.MISSING_AUTH), None)
+
 
 def leniency(v: Violation) -> tuple[Basis, str] | None:
     """How lenient a server that accepts this violation is being, if it is a common leniency."""

@@ -25,3 +25,50 @@ def test_core_imports_nothing_from_upper_layers() -> None:
                 names += [a.name.split(".")[1] for a in node.names if a.name.startswith("contracts.")]
             offenders += [f"{path.name}: {n}" for n in names if n in FORBIDDEN]
     assert offenders == []
+
+
+def _imports() -> dict[str, set[str]]:
+    """Module -> the contracts modules it imports anywhere (functions and TYPE_CHECKING blocks included)."""
+    src = CORE.parents[1]
+    modules = {}
+    for path in (src / "contracts").rglob("*.py"):
+        name = ".".join(path.relative_to(src).with_suffix("").parts)
+        modules[name.removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+                else:
+                    base = node.module or ""
+                for target in [base, *(f"{base}.{a.name}" for a in node.names)]:
+                    if target in modules and target != name:
+                        graph[name].add(target)
+            elif isinstance(node, ast.Import):
+                graph[name].update(a.name for a in node.names if a.name in modules and a.name != name)
+    graph["contracts"] = set()  # the package root only re-exports, lazily
+    return graph
+
+
+def test_no_import_circles() -> None:
+    """Not even through TYPE_CHECKING imports: lower modules ask for structural types (core/protocols.py)."""
+    graph = _imports()
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(path[path.index(nxt):] + [nxt] if nxt in path else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, path + [nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert cycles == []

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import pointer as jp
 
 if TYPE_CHECKING:
-    from .spec import Spec
+    from .protocols import SpecLike as Spec
 
 _MISSING = object()
 

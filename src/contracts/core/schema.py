@@ -16,7 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .spec import Spec
+    from .protocols import SpecLike as Spec
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

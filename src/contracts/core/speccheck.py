@@ -11,7 +11,7 @@ from . import pointer as jp
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .spec import Spec
+    from .protocols import SpecLike as Spec
 
 _TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs",
               "webhooks", "jsonSchemaDialect"}

@@ -121,9 +121,9 @@ def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Vari
                 out.append(Variant(f"{label} {schema[key]}", schema[key]))
         width = str(schema.get("format", ""))
         if "integer" in types and width in INTEGER_FORMATS:
-            lo, hi = INTEGER_FORMATS[width]
+            top = INTEGER_FORMATS[width][1]
             if not isinstance(schema.get("maximum"), (int, float)):
-                out.append(Variant(f"the {width} maximum {hi}", hi))
+                out.append(Variant(f"the {width} maximum {top}", top))
     if "string" in types:
         hi = schema.get("maxLength")
         if isinstance(hi, int) and hi > 0:

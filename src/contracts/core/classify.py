@@ -66,10 +66,24 @@ def _types(schema: dict[str, Any]) -> str:
     return str(t) if t else "a value of the documented schema"
 
 
+_UNEXPECTED = re.compile(r"\((.*) (?:was|were) unexpected\)\s*$", re.S)
+
+
 def _extra_fields(error: "ValidationError") -> list[str]:
     instance, schema = error.instance, error.schema
     if not isinstance(instance, dict) or not isinstance(schema, dict):
         return []
+    if error.validator == "unevaluatedProperties":
+        # the names the combinators left unevaluated, as python-jsonschema lists them
+        import ast
+
+        found = _UNEXPECTED.search(error.message)
+        if found is not None:
+            try:
+                names = ast.literal_eval("[" + found.group(1) + "]")
+            except (ValueError, SyntaxError):
+                names = []
+            return [str(n) for n in names if str(n) in instance]
     props = schema.get("properties", {})
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
     return [k for k in instance if k not in props and not any(p.search(k) for p in patterns)]
@@ -103,6 +117,8 @@ def _range_message(error: "ValidationError") -> str:
         return f"{len(inst)} items, above the maximum of {v}"
     if kw == "const":
         return f"{short(inst)} is not the documented constant {short(v)}"
+    if kw == "format":
+        return f"{short(inst)} is not a valid {v} (format {v})"
     return f"{short(inst)} violates {kw}={short(v)}"
 
 
@@ -115,8 +131,8 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
     at = jp.join(base, *error.absolute_path)
     kw = error.validator
     inst = error.instance
-    if kw == "additionalProperties" and error.validator_value is False:
-        documented = list(error.schema.get("properties", {}))
+    if kw in ("additionalProperties", "unevaluatedProperties") and error.validator_value is False:
+        documented = list(error.schema.get("properties", {})) or list(error.schema.get("x-contracts-declared", []))
         absent = [p for p in documented if p not in inst]
         for name in _extra_fields(error):
             where = jp.join(at, name)
@@ -128,9 +144,12 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
                                 f"did you mean {target!r}?", kw, target, name)
             else:
                 listing = ", ".join(documented) if documented else "none"
+                # a name some branch declares is "unevaluated" when that branch failed: marked, so that
+                # classify_all drops it when the object has a violation of its own
+                declared = name in (error.schema.get("x-contracts-declared") or ())
                 yield Violation(Kind.UNDOCUMENTED_FIELD, where,
-                                f"field {name!r} is not documented (documented fields: {listing})", None, kw,
-                                documented, name)
+                                f"field {name!r} is not documented (documented fields: {listing})", None,
+                                kw + (":declared" if declared else ""), documented, name)
         return
     if kw == "required":
         for name in error.validator_value:
@@ -163,8 +182,26 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
     if kw in _RANGE:
         yield Violation(Kind.OUT_OF_RANGE, at, _range_message(error), None, kw, _bounds(error), inst)
         return
+    if kw in ("anyOf", "oneOf") and error.context:
+        branch = _closest_branch(error)
+        if branch is not None:  # one alternative is what was meant (null-or-X, or one object shape)
+            for inner in branch:
+                yield from classify(inner, base)
+            return
     yield Violation(Kind.SCHEMA_MISMATCH, at, f"{short(inst)} does not match the documented schema ({kw})", None, kw,
                     error.validator_value, inst)
+
+
+def _closest_branch(error: "ValidationError") -> list["ValidationError"] | None:
+    """The errors of the one alternative the instance was meant for, if exactly one fits its type."""
+    by_branch: dict[Any, list["ValidationError"]] = {}
+    for inner in error.context or ():
+        index = inner.schema_path[0] if inner.schema_path else None
+        by_branch.setdefault(index, []).append(inner)
+    depth = len(error.absolute_path)
+    fitting = [errors for errors in by_branch.values()
+               if not any(e.validator == "type" and len(e.absolute_path) == depth for e in errors)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def classify_all(errors: Iterable["ValidationError"], base: str = "") -> list[Violation]:
@@ -181,4 +218,19 @@ def classify_all(errors: Iterable["ValidationError"], base: str = "") -> list[Vi
                 continue
             seen.add(key)
             out.append(v)
-    return [v for v in out if not (v.location in nulls and v.kind != Kind.UNEXPECTED_NULL)]
+    # A property whose value breaks its schema is also "unevaluated" (its branch failed): the value's
+    # violation is the telling one.
+    faulty = {v.location for v in out if v.kind not in (Kind.UNDOCUMENTED_FIELD, Kind.RENAMED_FIELD)}
+
+    def consequence(v: Violation) -> bool:
+        if v.kind != Kind.UNDOCUMENTED_FIELD:
+            return False
+        if v.location in faulty:
+            return True
+        if v.keyword.endswith(":declared"):  # its branch failed: only if the object has a fault of its own
+            owner = v.location.rpartition("/")[0]
+            return any(f == owner or f.startswith(owner + "/") for f in faulty)
+        return False
+
+    return [v for v in out if not (v.location in nulls and v.kind != Kind.UNEXPECTED_NULL)
+            and not consequence(v)]

@@ -18,6 +18,7 @@ import jsonschema_rs
 import orjson
 
 from .classify import Violation, classify_all
+from .formats import FORMATS
 from .finding import Kind
 
 
@@ -51,6 +52,17 @@ def _strict_class() -> Any:
     return validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
 
 
+@lru_cache(maxsize=1)
+def _format_checker() -> Any:
+    """The formats of core/formats.py, and only those, for python-jsonschema."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)
+    return checker
+
+
 class CompiledSchema:
     """One JSON Schema document, compiled once and reused."""
 
@@ -58,7 +70,8 @@ class CompiledSchema:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self._fast = jsonschema_rs.validator_for(document, offline=True)
+        self._fast = jsonschema_rs.validator_for(document, offline=True, validate_formats=True, formats=FORMATS,
+                                                 ignore_unknown_formats=True)
         self._slow: Any = None
         self._seen: OrderedDict[tuple[bytes, str], list[Violation]] = OrderedDict()
 
@@ -67,7 +80,7 @@ class CompiledSchema:
 
     def iter_errors(self, instance: Any) -> "Iterator[ValidationError]":
         if self._slow is None:
-            self._slow = _strict_class()(self.document)
+            self._slow = _strict_class()(self.document, format_checker=_format_checker())
         return self._slow.iter_errors(instance)
 
     def violations(self, instance: Any, base: str = "") -> list[Violation]:

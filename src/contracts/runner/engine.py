@@ -222,8 +222,16 @@ class Runner:
                 case.expect, case.reason = REFUSE, f"{case.reason}, and {missing.message}"
             elif verdict.invalid:
                 case.weigh(verdict.grounds, verdict.leniency)
-        elif case.expect == ACCEPT and case.location:
-            case.weigh(positive_grounds(case.operation, case.location))
+        elif case.expect == ACCEPT:
+            verdict = judge(self.contract, case.operation, request)
+            if verdict.invalid and verdict.unauthenticated is None:
+                # the plan meant it as valid, but the spec says otherwise: never blame the server for it
+                first = verdict.first
+                case.expect, case.location = REJECT, first.location
+                case.reason = f"{first.message} (planned as {case.name})"
+                case.weigh(verdict.grounds, verdict.leniency)
+            elif case.location:
+                case.weigh(positive_grounds(case.operation, case.location))
 
     # -- echoes -------------------------------------------------------------------
     def _remember(self, request: Any) -> None:

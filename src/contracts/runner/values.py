@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..core.formats import EXAMPLES as FORMAT_EXAMPLES, NOT_ANY_FORMAT
 from ..core.schema import INTEGER_FORMATS, integer_bounds
 from . import regexgen
 
@@ -37,6 +38,9 @@ def _types(schema: dict[str, Any]) -> list[str]:
 
 
 def _string(schema: dict[str, Any], length: int | None = None, rng: random.Random | None = None) -> str:
+    fmt = schema.get("format")
+    if isinstance(fmt, str) and fmt in FORMAT_EXAMPLES and length is None and not schema.get("pattern"):
+        return FORMAT_EXAMPLES[fmt]  # a value the asserted format accepts
     pattern = schema.get("pattern")
     lo = int(schema.get("minLength", 0))
     hi = schema.get("maxLength")
@@ -187,6 +191,9 @@ def invalids(schema: dict[str, Any], deref: Callable[[Any], Any], *, on_wire: st
         lo = schema.get("minLength")
         if isinstance(lo, int) and lo > 0:
             out.append(Variant(f"shorter than the minimum length {lo}", ""))
+        fmt = schema.get("format")
+        if isinstance(fmt, str) and fmt in FORMAT_EXAMPLES and not isinstance(enum, list):
+            out.append(Variant(f"not a valid {fmt}", NOT_ANY_FORMAT))
         if schema.get("pattern"):
             out.append(Variant(f"not matching the pattern {schema['pattern']}", "!not valid!"))
             out.append(Variant(f"an empty value, which the pattern {schema['pattern']} does not allow", ""))

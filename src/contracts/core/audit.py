@@ -114,9 +114,13 @@ class Auditor:
         )
 
     def iter_findings(self) -> Iterator[Finding]:
-        for op in self.spec.operations:
+        for op in [*self.spec.operations, *self.spec.webhooks]:
             for s in op.request_samples:
                 yield from self._request_sample(op, s)
+            for p in op.parameters:
+                for ex in p.examples:
+                    yield from self._value(op.operation_id, p.schema, ex, f"parameter/{p.location}/{p.name}/{ex.name}",
+                                           "request", p.extensions)
             if op.request_body is not None:
                 for mt in op.request_body.content.values():
                     for ex in mt.examples:
@@ -125,12 +129,45 @@ class Auditor:
                 for mt in response.content.values():
                     for ex in mt.examples:
                         yield from self._example(op, mt, ex, response, f"response/{status}/{ex.name}")
+                for header in response.headers.values():
+                    for ex in header.examples:
+                        yield from self._value(op.operation_id, header.schema, ex,
+                                               f"response/{status}/header/{header.name}/{ex.name}", "response")
+        yield from self._schema_examples()
+
+    # -- examples of a single value: parameters, headers, schemas --------------------
+    def _value(self, operation: str, schema: Any, ex: Example, sample: str, direction: str,
+               extensions: dict[str, Any] | None = None, closed: bool = False) -> Iterator[Finding]:
+        """An example of one parameter, header or schema value, checked against its own schema."""
+        self.samples.append((self.spec.name, operation, sample))
+        if ex.external is not None or not isinstance(schema, (dict, bool)):
+            return
+        where = _Sample(ex.value, self.spec.source, ex.value_at or ex.pointer, self.spec.name)
+        compiled = self.spec.compiled(schema, closed=closed, direction=direction)
+        for v in compiled.detailed(ex.value):
+            yield self._finding(_Named(operation), sample, v, where,
+                                schema_grounds(self.spec, schema, v.kind, v.location, extensions=extensions))
+
+    def _schema_examples(self) -> Iterator[Finding]:
+        """``example`` (and 3.1 ``examples`` lists) written on schemas themselves, wherever they are."""
+        owners = [(op.pointer, op.operation_id) for op in [*self.spec.operations, *self.spec.webhooks]]
+        for at, node in iter_schemas(self.spec.data):
+            values: list[tuple[str, Any]] = []
+            if "example" in node:
+                values.append((jp.join(at, "example"), node["example"]))
+            if isinstance(node.get("examples"), list):
+                values += [(jp.join(at, "examples", i), v) for i, v in enumerate(node["examples"])]
+            if not values:
+                continue
+            operation = next((name for prefix, name in owners if at.startswith(prefix + "/")), "components")
+            for pointer, value in values:
+                ex = Example(pointer.rpartition("/")[2], pointer, value, value_at=pointer)
+                yield from self._value(operation, node, ex, f"schema{pointer}", "response", closed=True)
 
     # -- examples -----------------------------------------------------------
     def _load(self, op: Operation, ex: Example, sample: str) -> tuple[_Sample | None, list[Finding]]:
         if ex.external is None:
-            return _Sample(ex.value, self.spec.source, ex.pointer + ("" if ex.name == "example" else "/value"),
-                           self.spec.name), []
+            return _Sample(ex.value, self.spec.source, ex.value_at or ex.pointer, self.spec.name), []
         raw = self.spec.read_external(ex.external, ex.pointer).decode("utf-8", errors="replace")
         file = display_name(self.spec.path.parent / ex.external)
         result = parse_lenient(raw)
@@ -245,6 +282,57 @@ class Auditor:
             yield self._finding(op, sample, Violation(
                 Kind.MISSING_PARAMETER, jp.join("/header", name or ""),
                 f"the sample request has no {name} header, which the operation's security requires"), where)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """An owner of a sample that is not an operation (schemas under components)."""
+
+    operation_id: str
+
+
+_OWN_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_OWN_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_OWN_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+            "unevaluatedProperties", "unevaluatedItems", "additionalItems")
+
+
+def iter_schemas(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object of a document, once, at its own pointer ($refs are not followed)."""
+    seen: set[str] = set()
+    stack: list[tuple[str, Any, bool]] = [("", document, False)]
+    while stack:
+        at, node, is_schema = stack.pop()
+        if isinstance(node, list):
+            stack.extend((jp.join(at, i), item, False) for i, item in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if is_schema:
+            if at in seen:
+                continue
+            seen.add(at)
+            yield at, node
+            for key in _OWN_MAPS:
+                if isinstance(node.get(key), dict):
+                    stack.extend((jp.join(at, key, k), v, True) for k, v in node[key].items())
+            for key in _OWN_LISTS:
+                if isinstance(node.get(key), list):
+                    stack.extend((jp.join(at, key, i), v, True) for i, v in enumerate(node[key]))
+            for key in _OWN_ONE:
+                if isinstance(node.get(key), dict):
+                    stack.append((jp.join(at, key), node[key], True))
+            continue
+        for key, value in node.items():
+            if key.startswith("x-"):
+                continue
+            here = jp.join(at, key)
+            if key == "schema" and isinstance(value, dict):
+                stack.append((here, value, True))
+            elif at == "/components/schemas" and isinstance(value, dict):
+                stack.append((here, value, True))
+            elif key not in ("example", "examples"):
+                stack.append((here, value, False))
 
 
 class _RequestLines(SourceMap):

@@ -24,6 +24,17 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 @dataclass(frozen=True)
+class Example:
+    name: str
+    pointer: str
+    value: Any = None
+    external: str | None = None  # relative path of a raw file (externalValue)
+    summary: str = ""
+    constructed: bool = False
+    value_at: str = ""  # where the value itself is (an Example Object's /value, or the bare example)
+
+
+@dataclass(frozen=True)
 class Parameter:
     name: str
     location: str  # path | query | header | cookie
@@ -34,16 +45,7 @@ class Parameter:
     style: str | None = None
     explode: bool | None = None
     extensions: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-
-@dataclass(frozen=True)
-class Example:
-    name: str
-    pointer: str
-    value: Any = None
-    external: str | None = None  # relative path of a raw file (externalValue)
-    summary: str = ""
-    constructed: bool = False
+    examples: tuple[Example, ...] = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Header:
     required: bool
     schema: dict[str, Any]
     pointer: str
+    examples: tuple[Example, ...] = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,14 @@ class Spec:
     # -- operations ---------------------------------------------------------
     @cached_property
     def operations(self) -> list[Operation]:
+        """The operations under ``paths``: what a client calls and the checker exercises."""
         return list(self._iter_operations())
+
+    @cached_property
+    def webhooks(self) -> list[Operation]:
+        """The operations under ``webhooks`` (3.1): requests the API sends, audited but never sent."""
+        hooks = self.data.get("webhooks")
+        return list(self._iter_operations(hooks, "/webhooks", webhook=True)) if isinstance(hooks, dict) else []
 
     def operation(self, operation_id: str) -> Operation:
         for op in self.operations:
@@ -272,19 +282,25 @@ class Spec:
         hint = did_you_mean(operation_id, [o.operation_id for o in self.operations])
         raise UsageError(f"no operation {operation_id!r} in {self.name}{hint}")
 
-    def _iter_operations(self) -> Iterator[Operation]:
-        paths = self.data.get("paths") or {}
+    def _iter_operations(self, paths: Any = None, root: str = "/paths", *, webhook: bool = False
+                         ) -> Iterator[Operation]:
+        paths = (self.data.get("paths") or {}) if paths is None else paths
         default_security = self.data.get("security", [])
         for path, item_raw in paths.items():
-            item_at = jp.join("/paths", path)
+            item_at = jp.join(root, path)
             item = self.deref(item_raw, item_at)
+            if not isinstance(item, dict):
+                continue
             shared = item.get("parameters", [])
             for method in [m for m in item if m in HTTP_METHODS]:  # the document's own order
                 at = jp.join(item_at, method)
                 raw = item[method]
                 params = self._parameters(shared, jp.join(item_at, "parameters"), raw.get("parameters", []),
                                           jp.join(at, "parameters"))
-                op_id = raw.get("operationId") or f"{method.upper()} {path}"
+                if not isinstance(raw, dict):
+                    continue
+                op_id = raw.get("operationId") or (f"webhook {path} {method.upper()}" if webhook
+                                                   else f"{method.upper()} {path}")
                 yield Operation(
                     spec=self,
                     operation_id=op_id,
@@ -321,31 +337,45 @@ class Spec:
                     style=p.get("style"),
                     explode=p.get("explode"),
                     extensions={k: v for k, v in p.items() if k.startswith("x-")},
+                    examples=self._examples(p, real_at),
                 )
                 key = (location, param.name.lower() if location == "header" else param.name)
                 merged[key] = param
         return list(merged.values())
 
+    def _examples(self, owner: Any, at: str) -> tuple[Example, ...]:
+        """``example`` and ``examples`` (a map of Example Objects) of a media type, parameter or header."""
+        if not isinstance(owner, dict):
+            return ()
+        examples = []
+        if "example" in owner:
+            examples.append(Example("example", jp.join(at, "example"), owner["example"],
+                                    value_at=jp.join(at, "example")))
+        listed = owner.get("examples")
+        for name, ex_raw in (listed.items() if isinstance(listed, dict) else ()):
+            ex_at = jp.join(at, "examples", name)
+            real_at = self._ref_pointer(ex_raw, ex_at)
+            ex = self.deref(ex_raw, ex_at)
+            if not isinstance(ex, dict):
+                continue
+            examples.append(Example(
+                name=str(name),
+                pointer=real_at,
+                value=ex.get("value"),
+                external=ex.get("externalValue"),
+                summary=str(ex.get("summary", "")),
+                constructed=bool(ex.get("x-constructed")),
+                value_at=jp.join(real_at, "value"),
+            ))
+        return tuple(examples)
+
     def _content(self, raw: dict[str, Any], at: str) -> dict[str, MediaType]:
         out = {}
         for media, value in (raw or {}).items():
             media_at = jp.join(at, media)
-            examples = []
-            if "example" in value:
-                examples.append(Example("example", jp.join(media_at, "example"), value["example"]))
-            for name, ex_raw in (value.get("examples") or {}).items():
-                ex_at = jp.join(media_at, "examples", name)
-                real_at = self._ref_pointer(ex_raw, ex_at)
-                ex = self.deref(ex_raw, ex_at)
-                examples.append(Example(
-                    name=name,
-                    pointer=real_at,
-                    value=ex.get("value"),
-                    external=ex.get("externalValue"),
-                    summary=str(ex.get("summary", "")),
-                    constructed=bool(ex.get("x-constructed")),
-                ))
-            out[media] = MediaType(media, value.get("schema"), tuple(examples), media_at,
+            if not isinstance(value, dict):
+                continue
+            out[media] = MediaType(media, value.get("schema"), self._examples(value, media_at), media_at,
                                    {k: v for k, v in value.items() if k.startswith("x-")})
         return out
 
@@ -369,7 +399,8 @@ class Spec:
                 h_at = jp.join(real_at, "headers", name)
                 h = self.deref(h_raw, h_at)
                 headers[name.lower()] = Header(name, _bool(h.get("required")),
-                                               self.deref(h.get("schema", {}), jp.join(h_at, "schema")), h_at)
+                                               self.deref(h.get("schema", {}), jp.join(h_at, "schema")), h_at,
+                                               self._examples(h, self._ref_pointer(h_raw, h_at)))
             envelope = None
             if "x-error-envelope" in r:
                 envelope = EnvelopeRule.parse(r["x-error-envelope"], jp.join(real_at, "x-error-envelope"), self)

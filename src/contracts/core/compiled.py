@@ -59,7 +59,8 @@ def _format_checker() -> Any:
 
     checker = jsonschema.FormatChecker(formats=())
     for name, check in FORMATS.items():
-        checker.checks(name)(check)
+        # formats constrain strings only (jsonschema-rs never calls them for other types)
+        checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
     return checker
 
 

@@ -194,8 +194,8 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
     known = _open_baseline(baseline, write_baseline)
     session = open_session(options, app=app)
     try:
-        out.print(f"contracts check: {session.transport.description} · {len(session.specs)} spec(s) · "
-                  f"seed {session.seed}")
+        out.print(f"contracts check: {session.contract.redactor.url(session.transport.description)} · "
+                  f"{len(session.specs)} spec(s) · seed {session.seed}")
         with ProgressObserver(out) as observer:
             result = session.runner(observer).run(session.selected_operations())
     finally:
@@ -206,8 +206,9 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
         summary["baseline"] = compared
     if result.setup_error:
         summary["setup_error"] = result.setup_error
-    report = check_report.Report(summary, result.findings, result.all_checks)
-    print_summary(out, "findings per operation", summary["by_operation"], result.findings,
+    report = check_report.Report(summary, result.findings, result.all_checks, session.contract.redactor)
+    summary = report.summary
+    print_summary(out, "findings per operation", summary["by_operation"], report.findings,
                   f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
                   f"{_severity_text(summary)} (seed {result.seed})" + _unsent_text(summary), compared,
                   report_written=bool(report_dir))
@@ -216,9 +217,9 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
         for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
     if write_baseline and not result.setup_error and not result.interrupted:
-        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='check')}")
+        out.print(f"wrote {baselines.write(write_baseline, report.findings, command='check')}")
     if result.setup_error:
-        _fail(result.setup_error)
+        _fail(session.contract.redactor.scrub(result.setup_error))
         return EXIT_USAGE
     if result.interrupted:
         _fail("interrupted; the reports cover what ran so far" + (" (the baseline was not written)"
@@ -277,15 +278,15 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     summary["checks"] = {op: row for op, row in summary["checks"].items() if op in result.cases}
     sev = summary["by_severity"]
     skipped = f", {result.skipped_entries} outside --base-url skipped" if result.skipped_entries else ""
-    print_summary(out, "findings per operation", summary["by_operation"], result.findings,
+    report = check_report.Report(summary, result.findings, result.all_checks, contract.redactor)
+    print_summary(out, "findings per operation", report.summary["by_operation"], report.findings,
                   f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
                   f"{sev['info']} info", compared, report_written=bool(report_dir))
     if report_dir:
-        for path in check_report.write(check_report.Report(summary, result.findings, result.all_checks),
-                                       report_dir):
+        for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
     if write_baseline and not result.interrupted:
-        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='validate')}")
+        out.print(f"wrote {baselines.write(write_baseline, report.findings, command='validate')}")
     if result.interrupted:
         _fail("interrupted; the reports cover what ran so far")
         raise SystemExit(EXIT_INTERRUPTED)

@@ -125,7 +125,7 @@ def hanging_iotda() -> Starlette:
     inner = iotda_app()
 
     async def hang(request: StarletteRequest) -> Response:
-        await asyncio.sleep(5)
+        await asyncio.sleep(8)
         return Response(b"{}", media_type="application/json")
 
     return Starlette(routes=[Route("/v5/iot/{project_id}/devices/{d}/async-commands/{c}", hang, methods=["GET"]),
@@ -135,7 +135,7 @@ def hanging_iotda() -> Starlette:
 def test_every_finding_that_fails_a_run_shows_in_every_artefact(tmp_path: Path) -> None:
     with serve(hanging_iotda()) as url:
         code, report = check(url, tmp_path, "--spec", str(ROOT / "specs" / "iotda-v5.yaml"), "--max-examples", "0",
-                             "--timeout", "0.3", "--header", f"X-Auth-Token: {TOKEN}")
+                             "--timeout", "1.5", "--header", f"X-Auth-Token: {TOKEN}")
     assert code == 1
     failing = {(f["operation"], f["check"]) for f in report["findings"] if f["severity"] == "error"}
     assert ("ShowAsyncDeviceCommand", "transport") in failing

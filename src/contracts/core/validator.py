@@ -119,21 +119,22 @@ class Contract:
 
     # -- evidence -------------------------------------------------------------
     def evidence(self, request: Request | None, response: Response | None) -> Evidence:
+        """The redacted exchange: secret headers masked by name, known secret values scrubbed
+        (in their encodings) before any cut, so no part of a secret survives at a cut."""
         r = self.redactor
         req = None
         curl = None
         if request is not None:
             headers = r.headers(request.headers)
             url = r.url(request.url)
-            body = _cut(request.body)
             req = {"method": request.method.upper(), "url": url, "headers": dict(headers),
-                   "body": r.scrub(body) if body is not None else None}
-            curl = r.scrub(to_curl(Request(request.method, url, tuple(headers), request.body)))
+                   "body": _cut(request.body, r)}
+            scrubbed = r.scrub(request.body.decode("utf-8", "replace")).encode("utf-8") if request.body else None
+            curl = r.scrub(to_curl(Request(request.method, url, tuple(headers), scrubbed)))
         resp = None
         if response is not None:
-            body = _cut(response.body)
             resp = {"status": response.status, "headers": dict(r.headers(response.headers)),
-                    "body": r.scrub(body) if body is not None else None}
+                    "body": _cut(response.body, r, truncated=response.truncated)}
             if response.truncated:
                 resp["truncated"] = True
         return Evidence(req, resp, curl)
@@ -467,12 +468,16 @@ def request_body_schema(op: Operation) -> Any:
     return None
 
 
-def _cut(body: bytes | None) -> str | None:
+def _cut(body: bytes | None, redactor: Redactor, *, truncated: bool = False) -> str | None:
+    """The body as evidence: scrubbed first, then cut to EVIDENCE_BODY_LIMIT characters."""
     if body is None:
         return None
-    text = body[:EVIDENCE_BODY_LIMIT].decode("utf-8", errors="replace")
-    if len(body) > EVIDENCE_BODY_LIMIT:
-        text += f"… [{len(body) - EVIDENCE_BODY_LIMIT} more bytes cut]"
+    margin = EVIDENCE_BODY_LIMIT + 1024  # room for a secret that straddles the cut
+    text = redactor.scrub(body[:margin].decode("utf-8", errors="replace"),
+                          cut=truncated or len(body) > margin)
+    if len(text) > EVIDENCE_BODY_LIMIT or len(body) > margin:
+        text = redactor.scrub(text[:EVIDENCE_BODY_LIMIT], cut=True)
+        text += f"… [{max(len(body) - EVIDENCE_BODY_LIMIT, 0)} more bytes cut]"
     return text
 
 

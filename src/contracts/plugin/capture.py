@@ -67,6 +67,7 @@ def validate_during(item: pytest.Item, marker: pytest.Mark) -> Iterator[Callable
             findings: list[Finding] = []
             for response in seen:
                 findings.extend(iter_findings(contract, response, operation=operation))
+            findings = [contract.redactor.finding(f) for f in findings]  # the boundary
             if findings:
                 attach_findings(item, findings)
             errors = failing(item.config, findings)

@@ -45,6 +45,7 @@ class Validator:
         return list(iter_findings(self.contract, *exchange, operation=operation))
 
     def _raise(self, findings: list[Finding]) -> list[Finding]:
+        findings = [self.contract.redactor.finding(f) for f in findings]
         if self.config is not None:
             from .engine import failing
 

@@ -85,7 +85,10 @@ class PhaseItem(pytest.Item):
     def runtest(self) -> None:
         s = session(self.config)
         result = s.runner().run([self.operation], phases=[self.phase])
-        result.findings = marked(self.config, result.findings)
+        scrub = s.contract.redactor.finding  # the boundary: nothing below sees a secret
+        result.findings = marked(self.config, [scrub(f) for f in result.findings])
+        if result.setup_error:
+            result.setup_error = s.contract.redactor.scrub(result.setup_error)
         attach(self, result)
         if result.setup_error:
             raise ContractsFailure([Finding(operation=self.operation.operation_id, kind="setup-error",

@@ -105,7 +105,7 @@ class Collector:
             "by_operation": by_op, "checks": self.checks,
             **({"baseline": compared} if compared is not None else {}),
         }
-        check_report.write(check_report.Report(summary, findings, checks), options.report_dir)
+        check_report.write(check_report.Report(summary, findings, checks, _redactor(options)), options.report_dir)
 
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -122,6 +122,16 @@ class Collector:
                                             f"{entry['location']} (fixed upstream? remove it)")
         if written is not None:
             terminalreporter.write_line(f"wrote {written}")
+
+
+def _redactor(options: Any) -> Any:
+    """The secrets of the session's options, for the merged artefacts (workers scrubbed theirs)."""
+    from ..core.redact import Redactor, is_secret_header, is_secret_param
+    from ..runner.session import parse_header, parse_param
+
+    secrets = [v for k, v in (parse_header(h) for h in options.headers) if is_secret_header(k)]
+    secrets += [v for k, v in (parse_param(p) for p in options.params) if is_secret_param(k)]
+    return Redactor(secrets)
 
 
 _ORDER = {"skip": 0, "pass": 1, "warn": 2, "fail": 3}

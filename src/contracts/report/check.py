@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from xml.etree import ElementTree as ET
 
 from ..core.finding import Finding, Severity
+from ..core.redact import Redactor
 from .files import dump_json, ensure_dir, write_text
 from .causes import Headline, example, headline, marks
 from .html import CSS, badge
@@ -24,11 +25,22 @@ VERSION = "0.1.0"
 
 @dataclass
 class Report:
-    """What every artefact is rendered from."""
+    """What every artefact is rendered from.
+
+    Building one is the boundary where findings become artefacts: every
+    string of the summary and of each finding passes the run's redactor
+    here, once, so no writer (file, terminal, JUnit, the plugin) can forget.
+    """
 
     summary: dict[str, Any]
     findings: list[Finding]
     checks: list[str] = field(default_factory=list)
+    redactor: Redactor | None = None
+
+    def __post_init__(self) -> None:
+        if self.redactor is not None:
+            self.summary = self.redactor.data(self.summary)
+            self.findings = [self.redactor.finding(f) for f in self.findings]
 
     def matrix(self) -> dict[str, dict[str, str]]:
         return dict(self.summary.get("checks", {}))

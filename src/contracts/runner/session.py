@@ -110,6 +110,8 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
     secrets = [v for k, v in headers.items() if is_secret_header(k)] + \
               [v for k, v in params.items() if is_secret_param(k)]
+    if options.base_url and urlsplit(options.base_url).password:
+        secrets.append(urlsplit(options.base_url).password or "")
     limits = Limits(timeout=options.timeout, body_limit=options.max_body)
     auth_names: set[str] = set()
     per_operation: dict[str, dict[str, str]] = {}

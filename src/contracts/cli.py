@@ -150,21 +150,27 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 @click.option("--max-body", type=int, default=10 * 1024 * 1024, show_default=True,
               help="Bodies above this many bytes are reported, not loaded.")
 @click.option("--operation", "operations", multiple=True, metavar="OPERATION_ID", help="Only these operations.")
+@click.option("--auth", "auth", default=None, metavar="SIGNER",
+              help="Sign every request with a registered signer: huawei-aksk (keys from HUAWEICLOUD_SDK_AK/_SK), "
+                   "bearer, basic, header, or a plug-in's.")
+@click.option("--auth-option", "auth_options", multiple=True, metavar="NAME=VALUE",
+              help="An option of the --auth signer, e.g. project_id=... (secrets are better left in the environment).")
 @click.option("--undocumented-fields", is_flag=True,
               help="Also send generated bodies with fields the docs do not list, as negative cases "
                    "(accepting them is info: the docs are silent).")
 @_baseline_options
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
-          exclude_checks: str, max_body: int, operations: Sequence[str], undocumented_fields: bool,
-          baseline: str | None, write_baseline: str | None) -> None:
+          exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
+          auth_options: Sequence[str], undocumented_fields: bool, baseline: str | None,
+          write_baseline: str | None) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .runner.session import Options
 
     options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=max_examples,
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
-                      undocumented_fields=undocumented_fields)
+                      undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options)
     raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
 
 

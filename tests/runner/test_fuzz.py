@@ -185,13 +185,15 @@ def test_ctrl_c_during_forked_generation_stops_the_workers_and_keeps_the_report(
                              "--max-examples", "5000", "--seed", "1", "--report-dir", str(tmp_path)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
-    time.sleep(4)  # planned cases are done; the forked workers are generating
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("contracts check:")  # the run has started (however busy the machine)
+    time.sleep(3)  # planned cases are done; the forked workers are generating
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == "contracts: error: interrupted; the reports cover what ran so far"
     summary = report(tmp_path)["summary"]
-    assert summary["interrupted"] is True and summary["requests"] > 100
+    assert summary["interrupted"] is True and summary["requests"] > 20
     leftovers = subprocess.run(["pgrep", "-s", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert leftovers == []  # no generation worker outlives the run

@@ -13,6 +13,7 @@ import base64
 import binascii
 import json
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 MASK = "***"
 MIN_SECRET = 4  # shorter values are not scrubbed: they would mangle ordinary text
 MIN_TAIL = 4  # the shortest beginning of a secret masked at the end of a cut text
+RECENT = 256  # per-request secrets (signatures) remembered at once
+_SCHEME = re.compile(r"(?i:bearer|basic|digest|negotiate|[A-Z0-9]+-HMAC-[A-Z0-9-]+)")
+_SIGNED = re.compile(r"^[A-Z0-9-]+-HMAC-[A-Z0-9]+\s+Access=([^,\s]+),.*Signature=([0-9a-fA-F]{16,})\s*$")
 
 SECRET_HEADERS = frozenset({
     "authorization", "proxy-authorization", "x-auth-token", "x-subject-token", "app_key", "app-key", "x-app-key",
@@ -61,13 +65,26 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._values: set[str] = set()
+        self._recent: OrderedDict[str, None] = OrderedDict()  # per-request secrets (signatures), bounded
         self._pattern: re.Pattern[str] | None = None
         for s in secrets:
             self.remember(s)
 
-    def remember(self, value: str) -> None:
+    def remember(self, value: str, *, recent: bool = False) -> None:
+        """Scrub ``value`` from now on; ``recent``: a per-request value (a signature), kept among the last few."""
         value = value.strip()
         if len(value) < MIN_SECRET:  # scrubbing tiny strings would mangle ordinary text
+            return
+        signed = _SIGNED.match(value)
+        if signed is not None:  # SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…
+            self.remember(signed.group(1))
+            self.remember(signed.group(2), recent=True)
+        if recent:
+            if value not in self._recent and value not in self._values:
+                self._recent[value] = None
+                if len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+                self._pattern = None
             return
         if value.lower().startswith(("bearer ", "basic ")):
             scheme, _, rest = value.partition(" ")
@@ -87,11 +104,11 @@ class Redactor:
 
     @property
     def values(self) -> frozenset[str]:
-        return frozenset(self._values)
+        return frozenset(self._values) | frozenset(self._recent)
 
     def _variants(self) -> set[str]:
         out: set[str] = set()
-        for value in self._values:
+        for value in self.values:
             raw = value.encode("utf-8")
             out |= {value, quote(value, safe=""), quote_plus(value), quote(value),
                     json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1],
@@ -102,7 +119,7 @@ class Redactor:
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self._values:
+        if self._pattern is None and (self._values or self._recent):
             variants = sorted(self._variants(), key=len, reverse=True)
             self._pattern = re.compile("|".join(re.escape(v) for v in variants))
         return self._pattern
@@ -113,8 +130,10 @@ class Redactor:
         ``cut=True``: the text was cut at a size cap, so a secret's beginning
         left at its very end is masked too.
         """
+        if not text or self.pattern is None:
+            return text
         pattern = self.pattern
-        if pattern is None or not text:
+        if pattern is None:
             return text
         text = pattern.sub(MASK, text)
         if cut:
@@ -131,8 +150,9 @@ class Redactor:
     def header_value(self, name: str, value: str) -> str:
         if is_secret_header(name):
             self.remember(value)
-            if value.lower().startswith(("bearer ", "basic ")):
-                return value.split(" ", 1)[0] + " " + MASK
+            scheme, sep, _ = value.partition(" ")
+            if sep and _SCHEME.fullmatch(scheme):  # Bearer ***, SDK-HMAC-SHA256 ***: the scheme is no secret
+                return f"{scheme} {MASK}"
             return MASK
         return self.scrub(value)
 

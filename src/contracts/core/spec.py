@@ -122,6 +122,7 @@ class SecurityScheme:
     location: str | None  # header | query | cookie for apiKey; header for http
     param: str | None  # header/query name
     scheme: str | None  # bearer, basic for http
+    signer: str | None = None  # x-contracts-signer: the registered signer that satisfies it (core/auth.py)
 
 
 @dataclass
@@ -255,11 +256,12 @@ class Spec:
         at = jp.join("/components/securitySchemes", name)
         raw = self.deref(jp.resolve(self.data, at, {}), at)
         kind = raw.get("type", "")
+        signer = raw.get("x-contracts-signer") if isinstance(raw.get("x-contracts-signer"), str) else None
         if kind == "apiKey":
-            return SecurityScheme(name, kind, raw.get("in"), raw.get("name"), None)
+            return SecurityScheme(name, kind, raw.get("in"), raw.get("name"), None, signer)
         if kind == "http":
-            return SecurityScheme(name, kind, "header", "Authorization", str(raw.get("scheme", "")).lower())
-        return SecurityScheme(name, kind, None, None, None)
+            return SecurityScheme(name, kind, "header", "Authorization", str(raw.get("scheme", "")).lower(), signer)
+        return SecurityScheme(name, kind, None, None, None, signer)
 
     # -- operations ---------------------------------------------------------
     @cached_property

@@ -253,8 +253,8 @@ class Contract:
                     value = request.header(s.param)
                     if value is None or not value.strip():
                         missing.append(s.param)
-                    elif s.scheme == "bearer" and not value.lower().startswith("bearer "):
-                        missing.append(s.param)
+                    elif s.type == "http" and s.scheme and not value.lower().startswith(s.scheme.lower() + " "):
+                        missing.append(s.param)  # Authorization under another scheme (Bearer, Basic, SDK-HMAC-…)
                 elif s.location == "query" and s.param:
                     if s.param not in request.query:
                         missing.append(s.param)

@@ -65,7 +65,9 @@ class MockApp:
         self.vendors = _vendors(self.specs, setup)
         self.by_operation: dict[str, Vendor] = {op_id: v for v in self.vendors for op_id in v.ops}
         self._relevant = {op.operation_id: _relevant_headers(op) for op in self.contract.operations}
-        self._keyed_headers = frozenset(name.encode("latin-1") for names in self._relevant.values() for name in names)
+        # X-Sdk-Date is part of a signature: the same Authorization at another date is another request.
+        self._keyed_headers = frozenset({name.encode("latin-1") for names in self._relevant.values()
+                                         for name in names} | {b"x-sdk-date"})
         size = setup.cache_size
         self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(size)
         self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = BoundedCache(size)
@@ -147,7 +149,7 @@ class MockApp:
                     reply = vendor.reject(None, [Violation(
                         Kind.BODY_TOO_LARGE, "/body", f"the request body is larger than {BODY_LIMIT} bytes")])
                     return Reply(reply.status, reply.body, reply.content_type, close=True)
-            call = Call(op, method, path, match.path_params, query, headers, body)
+            call = Call(op, method, path, match.path_params, query, headers, body, qs)
             missing, errors = self._check(call, qs)
             faults = self.setup.faults
             if IGNORE_AUTH not in faults:

@@ -24,8 +24,11 @@ OCEANCONNECT_TOKEN = "contracts-demo-token"
 OCEANCONNECT_AUTHORIZED_APP_ID = "contracts-partner-app"
 OCEANCONNECT_UNAUTHORIZED_APP_ID = "contracts-foreign-app"
 
-# IoTDA: the IAM user token sent as X-Auth-Token.
+# IoTDA: the IAM user token sent as X-Auth-Token, or a request signed with this AK/SK pair
+# (SDK-HMAC-SHA256, as huaweicloudsdkiotda signs with BasicCredentials(ak, sk, project_id)).
 IOTDA_TOKEN = "contracts-demo-token"
+IOTDA_AK = "CONTRACTSDEMOACCESSKEY"
+IOTDA_SK = "contracts-demo-secret-key"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Credentials:
     oceanconnect_authorized_app_id: str = OCEANCONNECT_AUTHORIZED_APP_ID
     oceanconnect_unauthorized_app_id: str = OCEANCONNECT_UNAUTHORIZED_APP_ID
     iotda_token: str = IOTDA_TOKEN
+    iotda_ak: str = IOTDA_AK
+    iotda_sk: str = IOTDA_SK
 
     @classmethod
     def of(cls, value: "Credentials | Mapping[str, str] | None") -> "Credentials":

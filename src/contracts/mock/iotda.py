@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+from ..core.auth import ALGORITHM, verify_huawei_aksk
 from ..core.classify import Violation
 from ..core.spec import Operation
 from .data import BatchTask, async_commands, batch_tasks
@@ -53,9 +54,18 @@ class IotdaVendor(Vendor):
 
     # -- the error dialect ---------------------------------------------------------
     def authenticate(self, call: Call, missing: Sequence[Violation]) -> Reply | None:
-        if missing or call.header(TOKEN_HEADER) != self.setup.credentials.iotda_token:
-            return _error(401, UNAUTHORIZED, "The authentication token is invalid.")
-        return None
+        """An IAM token in X-Auth-Token, or an AK/SK signature (SDK-HMAC-SHA256), as the docs allow."""
+        creds = self.setup.credentials
+        if not missing and call.header(TOKEN_HEADER) == creds.iotda_token:
+            return None
+        authorization = call.header("authorization") or ""
+        if authorization.startswith(ALGORITHM):
+            why = verify_huawei_aksk(call.method, call.path, call.query_string, call.headers.items(), call.body,
+                                     {creds.iotda_ak: creds.iotda_sk})
+            if why is None:
+                return None
+            return _error(401, UNAUTHORIZED, f"The request signature is invalid: {why}.")
+        return _error(401, UNAUTHORIZED, "The authentication token is invalid.")
 
     def reject(self, call: Call | None, problems: Sequence[Violation]) -> Reply:
         return _error(400, INVALID, f"Invalid input data: {describe(problems)}")

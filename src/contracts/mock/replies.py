@@ -57,6 +57,7 @@ class Call:
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]
     body: bytes | None = None
+    query_string: str = ""  # as received, for request signatures
 
     def arg(self, name: str) -> str | None:
         """The query value the core validated (the last one when repeated)."""

@@ -176,7 +176,7 @@ class Runner:
         if case.meta.get("unsendable"):
             return self._not_sent(case, Request(case.operation.method.upper(), case.url(self.transport.base_url)),
                                   case.meta["unsendable"])
-        request = case.request(self.transport.base_url)
+        request = self.planner.sign(case.operation, case.request(self.transport.base_url), case.meta.get("auth"))
         refused = unsendable(request)
         if refused:
             return self._not_sent(case, request, refused)

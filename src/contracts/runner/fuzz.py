@@ -158,7 +158,7 @@ class Fuzzer:
                 case.body, extra = stripped, []
         case.meta = {"generated": "negative" if negative else "positive"}
         try:
-            request = case.request("http://wire.invalid")
+            request = self.planner.sign(op, case.request("http://wire.invalid"))  # judged as it will travel
         except (TypeError, ValueError) as exc:  # bytes or NaN in a JSON body: the client cannot send it
             case.meta["unsendable"] = f"the body cannot be encoded as JSON ({exc})"
             return case

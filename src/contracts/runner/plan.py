@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..core import pointer as jp
 from ..core.audit import is_placeholder
+from ..core.http import Request
 from ..core.params import coerce
 from ..core.routing import match_path
 from ..core.spec import Operation, Parameter, Spec
@@ -74,8 +75,23 @@ class Planner:
     auth_headers: frozenset[str] = frozenset()  # lower-case names of credential headers
     per_operation: dict[str, dict[str, str]] = field(default_factory=dict)  # e.g. the mock's credentials
     seed: int = 0
+    signing: Any = None  # a configured signer (core/auth.Auth): applied right before each request is sent
     _known: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
     _values: dict[tuple[int, str, str], Any] = field(default_factory=dict)
+
+    # -- credentials ----------------------------------------------------------
+    def signed_by(self, op: Operation) -> Any:
+        """The signer that authenticates requests to ``op``, or None."""
+        return self.signing if self.signing is not None and self.signing.applies(op) else None
+
+    def sign(self, op: Operation, request: Request, mode: str | None = None) -> Request:
+        """The request as it will travel: signed (or deliberately not) when a signer covers ``op``."""
+        auth = self.signed_by(op)
+        if auth is None:
+            return request
+        from ..core.auth import Mode
+
+        return auth.apply(request, Mode(mode or Mode.SIGN))
 
     # -- values ---------------------------------------------------------------
     def _documented(self, spec: Spec) -> dict[str, list[Any]]:
@@ -115,6 +131,9 @@ class Planner:
 
     def _auth_header_names(self, op: Operation) -> set[str]:
         names = {s.param.lower() for alt in op.security_schemes for s in alt if s.location == "header" and s.param}
+        signer = self.signed_by(op)
+        if signer is not None:
+            names |= {h.lower() for h in signer.headers}
         return names | set(self.auth_headers)
 
     def base_headers(self, op: Operation) -> dict[str, str]:
@@ -296,7 +315,15 @@ class Planner:
         case = self._base(op, "auth", "without credentials")
         case.headers = {k: v for k, v in case.headers.items() if k.lower() not in names}
         case.expect, case.location, case.reason = REFUSE, "/header", "no credentials were sent"
+        case.meta["auth"] = "none"
         yield case
+        signer = self.signed_by(op)
+        if signer is not None and "stale" in {m.value for m in signer.modes}:
+            case = self._base(op, "auth", "with a stale signature")
+            case.headers = {k: v for k, v in case.headers.items() if k.lower() not in names}
+            case.expect, case.location = REFUSE, "/header/X-Sdk-Date"
+            case.reason, case.meta["auth"] = "the request was signed 20 minutes ago (the docs allow 15)", "stale"
+            yield case
         case = self._base(op, "auth", "with wrong credentials")
         for alt in op.security_schemes:
             for s in alt:
@@ -306,6 +333,7 @@ class Planner:
                     case.headers[s.param] = value
             break
         case.expect, case.location, case.reason = REFUSE, "/header", "the credentials are wrong"
+        case.meta["auth"] = "wrong"
         yield case
 
     def plan(self, op: Operation) -> list[Case]:

@@ -55,6 +55,8 @@ class Options:
     operations: Sequence[str] = ()
     workers: int = 0  # processes for generated cases; 0 = one per CPU
     undocumented_fields: bool = False  # also send generated bodies with undocumented fields (negative, info)
+    auth: str | None = None  # a registered signer (core/auth.py), e.g. huawei-aksk
+    auth_options: Sequence[str] = ()  # name=value options of the signer
 
 
 @dataclass
@@ -115,22 +117,52 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     limits = Limits(timeout=options.timeout, body_limit=options.max_body)
     auth_names: set[str] = set()
     per_operation: dict[str, dict[str, str]] = {}
+    auth = _signer(options) if options.auth else None
     transport: Transport
     if options.base_url:
         transport = HttpTransport(check_base_url(options.base_url), limits)
     else:
         transport, per_operation = _embedded_mock(specs, seed, options.mock_faults, limits, app)
+        for op_id in list(per_operation):
+            op = next(o for s in specs for o in s.operations if o.operation_id == op_id)
+            if auth is not None and auth.applies(op):
+                per_operation[op_id] = {}  # the signer authenticates these: no demo token beside it
         for creds in per_operation.values():
             secrets.extend(creds.values())
             auth_names.update(name.lower() for name in creds)
+    if auth is not None:
+        secrets.extend(auth.secrets)
     redactor = Redactor(secrets)
     base_path = urlsplit(options.base_url).path if options.base_url else ""
     contract = Contract(specs, strict=options.strict, base_path=base_path, body_limit=options.max_body,
                         redactor=redactor)
     auth_names |= {h.lower() for h in headers if is_secret_header(h)}
     planner = Planner(params=params, headers=headers, auth_headers=frozenset(auth_names), seed=seed,
-                      per_operation=per_operation)
+                      per_operation=per_operation, signing=auth)
     return Session(options, specs, contract, transport, planner, checks, seed)
+
+
+def _signer(options: Options) -> Any:
+    """The --auth signer with its options; against the embedded mock, its demo keys where none are set."""
+    import os
+
+    from ..core.auth import configure
+
+    given = dict(parse_auth_option(o) for o in options.auth_options)
+    environ = dict(os.environ)
+    if not options.base_url and options.auth == "huawei-aksk":
+        from ..mock.credentials import IOTDA_AK, IOTDA_SK
+
+        environ.setdefault("HUAWEICLOUD_SDK_AK", IOTDA_AK)
+        environ.setdefault("HUAWEICLOUD_SDK_SK", IOTDA_SK)
+    return configure(options.auth or "", given, environ)
+
+
+def parse_auth_option(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"--auth-option {text!r} is not name=value (e.g. --auth-option project_id=abc123)")
+    return name.strip(), value
 
 
 def _embedded_mock(specs: list[Spec], seed: int, faults: Iterable[str], limits: Limits,

@@ -175,3 +175,13 @@ def test_a_baseline_lets_known_deviations_pass_and_new_ones_fail(project: pytest
     result = project.runpytest(*common)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*missing.json: no such file*"])
+
+
+def test_auth_and_rate_limit_options(project: pytest.Pytester) -> None:
+    result = project.runpytest("--contracts-mock", "--contracts-spec", "specs/iotda-v5.yaml",
+                               "--contracts-auth", "huawei-aksk", "--contracts-rate-limit", "200/s",
+                               "--contracts-max-examples=2", "--contracts-seed=1", "-k", "ShowAsync")
+    result.assert_outcomes(passed=3)
+    result = project.runpytest("--contracts-mock", "--contracts-auth", "huawei-ak", "-k", "ShowAsync")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*did you mean 'huawei-aksk'*"])

@@ -155,6 +155,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
                    "bearer, basic, header, or a plug-in's.")
 @click.option("--auth-option", "auth_options", multiple=True, metavar="NAME=VALUE",
               help="An option of the --auth signer, e.g. project_id=... (secrets are better left in the environment).")
+@click.option("--rate-limit", default=None, metavar="N/PERIOD",
+              help="At most N requests per period for the whole run, e.g. 20/s or 100/60s (OceanConnect's quota).")
 @click.option("--undocumented-fields", is_flag=True,
               help="Also send generated bodies with fields the docs do not list, as negative cases "
                    "(accepting them is info: the docs are silent).")
@@ -162,7 +164,7 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
           exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
-          auth_options: Sequence[str], undocumented_fields: bool, baseline: str | None,
+          auth_options: Sequence[str], rate_limit: str | None, undocumented_fields: bool, baseline: str | None,
           write_baseline: str | None) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .runner.session import Options
@@ -170,7 +172,8 @@ def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], pa
     options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=max_examples,
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
-                      undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options)
+                      undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options,
+                      rate_limit=rate_limit)
     raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
 
 

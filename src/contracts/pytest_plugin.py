@@ -26,6 +26,12 @@ OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
      {}),
     ("strict", "bool", "Undocumented response fields and headers are errors.", {"action": "store_true",
                                                                                    "default": None}),
+    ("auth", "string", "Sign every request with a registered signer (huawei-aksk, bearer, basic, header, plug-ins).",
+     {}),
+    ("auth-option", "linelist", "name=value option of the --contracts-auth signer (repeatable).",
+     {"action": "append"}),
+    ("rate-limit", "string", "At most N requests per period for the session, e.g. 20/s or 100/60s "
+                             "(shared out among xdist workers).", {}),
     ("baseline", "string", "Known deviations (a contracts baseline file): only new errors fail.", {}),
     ("write-baseline", "string", "Write the causes found to this baseline file at session end.", {}),
 ]

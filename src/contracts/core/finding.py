@@ -46,6 +46,7 @@ class Kind:
     ROUND_TRIP = "round-trip-mismatch"
     PAGINATION = "pagination"
     TRANSPORT = "transport-error"
+    THROTTLED = "throttled"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from .envelope import EnvelopeRule
 from .errors import SpecError, UsageError
 from .refs import Resolver
 from .schema import to_json_schema
+from .throttling import ThrottleRule
 from .yamlsource import SourceMap, load_file
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -75,6 +76,7 @@ class Response:
     envelope: EnvelopeRule | None
     links: dict[str, Any]
     pointer: str
+    throttling: ThrottleRule | None = None
 
     @property
     def is_success(self) -> bool:
@@ -406,9 +408,14 @@ class Spec:
             envelope = None
             if "x-error-envelope" in r:
                 envelope = EnvelopeRule.parse(r["x-error-envelope"], jp.join(real_at, "x-error-envelope"), self)
+            throttling = None
+            if "x-throttling" in r:
+                throttling = ThrottleRule.parse(r["x-throttling"], jp.join(real_at, "x-throttling"), self)
+            elif status == "429":
+                throttling = ThrottleRule(None, (), None, "HTTP 429 Too Many Requests")
             out[status] = Response(status, str(r.get("description", "")),
                                    self._content(r.get("content", {}), jp.join(real_at, "content")),
-                                   headers, envelope, dict(r.get("links") or {}), real_at)
+                                   headers, envelope, dict(r.get("links") or {}), real_at, throttling)
         return out
 
     def _request_samples(self, raw: list[Any], at: str) -> list[RequestSample]:

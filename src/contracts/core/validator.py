@@ -67,7 +67,7 @@ class ContractViolation(AssertionError):
 class Outcome:
     """How a response answered, in the vendor's own terms."""
 
-    kind: str  # success | error-envelope | client-error | server-error | undocumented
+    kind: str  # success | error-envelope | client-error | server-error | throttled | undocumented
     documented: bool
     response: DocResponse | None
 
@@ -325,6 +325,13 @@ class Contract:
         if doc is None:
             kind = "server-error" if response.status >= 500 else "undocumented"
             return Outcome(kind, False, None)
+        if doc.throttling is not None:
+            try:
+                body = response.json() if doc.throttling.field is not None else None
+            except ValueError:
+                body = None
+            if doc.throttling.field is None or doc.throttling.matches(body):
+                return Outcome("throttled", True, doc)
         if response.status >= 500:
             return Outcome("server-error", True, doc)
         if response.status >= 400:

@@ -29,6 +29,7 @@ from .enos import EnosVendor
 from .faults import ACCEPT_INVALID, IGNORE_AUTH, SERVER_ERROR, BodyFaults, parse_faults
 from .iotda import IotdaVendor
 from .oceanconnect import OceanConnectVendor
+from .quota import Quota, caller_of, throttled_reply
 from .replies import Call, Reply, dumps
 from .vendor import Setup, Vendor
 
@@ -58,9 +59,10 @@ class _Disconnected(Exception):
 class MockApp:
     """A stateful, spec-driven stand-in for the vendors' APIs (an ASGI application)."""
 
-    def __init__(self, specs: Sequence[Spec], setup: Setup) -> None:
+    def __init__(self, specs: Sequence[Spec], setup: Setup, quota: Quota | None = None) -> None:
         self.specs = list(specs)
         self.setup = setup
+        self.quota = quota
         self.contract = Contract(self.specs)
         self.vendors = _vendors(self.specs, setup)
         self.by_operation: dict[str, Vendor] = {op_id: v for v in self.vendors for op_id in v.ops}
@@ -68,11 +70,17 @@ class MockApp:
         # X-Sdk-Date is part of a signature: the same Authorization at another date is another request.
         self._keyed_headers = frozenset({name.encode("latin-1") for names in self._relevant.values()
                                          for name in names} | {b"x-sdk-date"})
+        self._throttled: dict[str, Reply] = {}  # operation -> its documented throttling answer
+        for op in self.contract.operations:
+            reply = throttled_reply(op)
+            if reply is not None:
+                self._throttled[op.operation_id] = reply
         size = setup.cache_size
         self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(size)
         self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = BoundedCache(size)
+        # a quota counts every call, so no reply may be replayed past it
         self._replies: BoundedCache[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = \
-            BoundedCache(size, REPLY_CACHE_BYTES)
+            BoundedCache(size if quota is None else 0, REPLY_CACHE_BYTES)
 
     @property
     def faults(self) -> frozenset[str]:
@@ -156,6 +164,9 @@ class MockApp:
                 denied = vendor.authenticate(call, missing)
                 if denied is not None:
                     return denied
+            if self.quota is not None and op.operation_id in self._throttled:
+                if not self.quota.admit(caller_of(headers, scope.get("client"))):
+                    return self._throttled[op.operation_id]
             if errors and (ACCEPT_INVALID not in faults or any(_structural(v) for v in errors)):
                 return vendor.reject(call, errors)
             if SERVER_ERROR in faults:
@@ -292,17 +303,18 @@ def _load(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathL
 
 def create_app(specs: Iterable[Spec | str | os.PathLike[str]] | Spec | str | os.PathLike[str] | None = None, *,
                seed: int = 0, faults: Iterable[str] = (), credentials: Credentials | Mapping[str, str] | None = None,
-               max_jobs: int = 10_000, cache_size: int = CACHE_SIZE) -> MockApp:
+               max_jobs: int = 10_000, cache_size: int = CACHE_SIZE, quota: str | None = None) -> MockApp:
     """The mock as an ASGI app serving every operation of ``specs`` (default: every spec in specs/).
 
     ``seed`` fixes the generated data and ids; ``faults`` names deviations from
     ``FAULTS``; ``credentials`` replaces the demo ones; ``max_jobs`` caps the
     EnOS jobs kept (oldest evicted); ``cache_size`` bounds each memo of
-    verdicts and replies (0 validates and renders every request afresh).
+    verdicts and replies (0 validates and renders every request afresh);
+    ``quota`` ("100/60s") answers the documented throttling error past it.
     """
     active = parse_faults([faults] if isinstance(faults, str) else faults)
     if max_jobs < 1:
         raise UsageError(f"max_jobs must be at least 1, not {max_jobs}")
     setup = Setup(seed=seed, faults=active, credentials=Credentials.of(credentials), max_jobs=max_jobs,
                   body_faults=BodyFaults(active), cache_size=max(0, cache_size))
-    return MockApp(_load(specs), setup)
+    return MockApp(_load(specs), setup, Quota.parse(quota) if quota else None)

@@ -33,7 +33,11 @@ def fault_listing() -> str:
 @click.option("--fault", "faults", multiple=True, metavar="NAME",
               help="Break the contract on purpose (repeatable); see --list-faults.")
 @click.option("--list-faults", is_flag=True, help="List the fault names and what each breaks, then exit.")
-def mock(specs: Sequence[str], host: str, port: int, seed: int, faults: Sequence[str], list_faults: bool) -> None:
+@click.option("--quota", default=None, metavar="N/PERIOD",
+              help="Calls per caller, e.g. 100/60s: past it, operations that document throttling answer the "
+                   "documented throttling error (OceanConnect 403 1010009).")
+def mock(specs: Sequence[str], host: str, port: int, seed: int, faults: Sequence[str], list_faults: bool,
+         quota: str | None) -> None:
     """Serve a stateful mock of every operation of the specs, under the vendors' own paths.
 
     Requests are validated against the specs and rejected in each vendor's own
@@ -46,10 +50,10 @@ def mock(specs: Sequence[str], host: str, port: int, seed: int, faults: Sequence
     from .app import create_app
     from .server import MockServer
 
-    app = create_app(list(specs) or None, seed=seed, faults=faults)
+    app = create_app(list(specs) or None, seed=seed, faults=faults, quota=quota)
     ops = ", ".join(op.operation_id for op in app.operations)
     click.echo(f"contracts mock: {len(app.operations)} operations ({ops}); seed {seed}; "
-               f"faults: {', '.join(sorted(app.faults)) or 'none'}", err=True)
+               f"faults: {', '.join(sorted(app.faults)) or 'none'}" + (f"; quota {quota}" if quota else ""), err=True)
     MockServer(app, host, port).run(lambda url: click.echo(f"contracts mock: serving on {url}"))
     click.echo("contracts mock: stopped", err=True)
 

@@ -40,7 +40,8 @@ def session(config: pytest.Config) -> Session:
         specs=list(options.specs) or [str(Path(config.rootpath) / "specs")],
         base_url=None if options.mock and not options.base_url else options.base_url,
         headers=list(options.headers), params=list(options.params), max_examples=options.max_examples,
-        seed=seed(config), strict=options.strict, workers=1))  # xdist brings the parallelism
+        seed=seed(config), strict=options.strict, workers=1,  # xdist brings the parallelism
+        auth=options.auth, auth_options=list(options.auth_options), rate_limit=_share(options.rate_limit)))
     config.stash[_KEY] = opened
     config.add_cleanup(opened.close)
     return opened
@@ -68,6 +69,21 @@ def failing(config: pytest.Config, findings: list[Any]) -> list[Any]:
     from ..core.finding import Severity
 
     return [f for f in marked(config, findings) if f.severity is Severity.ERROR and f.baseline != "known"]
+
+
+def _share(rate: str | None) -> str | None:
+    """Each xdist worker paces itself at its share of the session's rate."""
+    import os
+
+    if not rate:
+        return rate
+    from ..core.throttling import parse_rate
+
+    parsed = parse_rate(rate)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if parsed is None or workers <= 1:
+        return rate
+    return f"{parsed[0] / workers:g}/{parsed[1]:g}s"
 
 
 def header(config: pytest.Config) -> list[str]:

@@ -23,6 +23,9 @@ class PluginOptions:
     strict: bool = False
     baseline: str | None = None
     write_baseline: str | None = None
+    auth: str | None = None
+    auth_options: tuple[str, ...] = ()
+    rate_limit: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -71,6 +74,9 @@ def read(config: pytest.Config) -> PluginOptions:
         strict=_bool(config, "strict"),
         baseline=_value(config, "baseline") or None,
         write_baseline=_value(config, "write_baseline") or None,
+        auth=_value(config, "auth") or None,
+        auth_options=tuple(_value(config, "auth_option") or ()),
+        rate_limit=_value(config, "rate_limit") or None,
     )
     config.stash[_KEY] = options
     return options

@@ -119,6 +119,19 @@ def ignored_auth(ctx: Context) -> Iterator[Finding]:
                           "the spec declares security for this operation")
 
 
+def throttling(ctx: Context) -> Iterator[Finding]:
+    """A documented throttling answer is conformance: info, with a hint to slow down."""
+    ex = ctx.exchange
+    if ex.outcome is None or ex.outcome.kind != "throttled" or ex.response is None:
+        return
+    rule = ex.outcome.response.throttling if ex.outcome.response is not None else None
+    limit = rule.limit if rule is not None else None
+    yield ctx.finding("throttling", Kind.THROTTLED, Basis.SILENT, "/status",
+                      f"HTTP {ex.response.status}{rule.describe() if rule else ''} is the documented throttling "
+                      f"answer, not a verdict on the request; its checks did not run",
+                      "lower the rate with --rate-limit" + (f" (the docs allow {limit})" if limit else ""))
+
+
 def stateful_round_trip(ctx: Context) -> Iterator[Finding]:
     yield from round_trip_findings(ctx)
 
@@ -139,6 +152,7 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("positive_data_acceptance", "valid input is not rejected (a documented not-found is fine)",
           positive_data_acceptance),
     Check("ignored_auth", "missing or wrong credentials are refused where security is declared", ignored_auth),
+    Check("throttling", "a documented throttling answer is noted (info), never judged as a verdict", throttling),
     Check("stateful_round_trip", "what a create call stored is exactly what the get call returns",
           stateful_round_trip, stateful=True),
     Check("pagination", "pages respect the limit, markers move strictly downward, no record repeats",

@@ -149,7 +149,7 @@ class RunResult:
 class Runner:
     def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
                  seed: int = 0, max_examples: int = 0, observer: Observer | None = None, fuzzer: Any = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, limiter: Any = None) -> None:
         self.contract = contract
         self.transport = transport
         self.planner = planner
@@ -166,6 +166,7 @@ class Runner:
         self._valid: dict[str, list[tuple[int, str]]] = {}  # operation -> (status, outcome) of valid requests
         self._first_valid: dict[str, Any] = {}  # operation -> evidence of its first valid request
         self.fuzzer = fuzzer
+        self.limiter = limiter  # runner/ratelimit.RateLimiter, shared with forked workers
         self._minimal: dict[tuple[str, str, str, str], Finding] = {}  # shrunk reproductions
         self._follow_budget: dict[str, int] = {}  # generated creates whose round trip is followed
         self._unsendable: dict[str, int] = {}  # reason -> requests the HTTP client could not send
@@ -182,6 +183,8 @@ class Runner:
             return self._not_sent(case, request, refused)
         if case.phase != "generated":
             self._weigh(case, request)
+        if self.limiter is not None:
+            self.limiter.wait()
         self._sent += 1
         try:
             response = self.transport.send(request)
@@ -273,7 +276,7 @@ class Runner:
     def _applied(self, result: RunResult, op: Operation, case: Case) -> None:
         names = result.applied.setdefault(op.operation_id, set())
         names.update({"status_code_conformance", "content_type_conformance", "response_headers_conformance",
-                      "response_schema_conformance", "not_a_server_error"})
+                      "response_schema_conformance", "not_a_server_error", "throttling"})
         if case.expect == REJECT:
             names.add("negative_data_rejection")
         elif case.expect == ACCEPT:
@@ -564,7 +567,7 @@ def _generate_task(index: int, negative: bool) -> _Part:
     """Runs in a forked worker: a fresh connection, empty collectors, one (operation, mode)."""
     parent, ops = _FORKED
     runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
-                    max_examples=parent.max_examples, fuzzer=parent.fuzzer)
+                    max_examples=parent.max_examples, fuzzer=parent.fuzzer, limiter=parent.limiter)
     runner._answered = 1  # a refused connection here is a finding; set-up problems show in the parent
     op = ops[index]
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)

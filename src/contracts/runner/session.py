@@ -57,6 +57,7 @@ class Options:
     undocumented_fields: bool = False  # also send generated bodies with undocumented fields (negative, info)
     auth: str | None = None  # a registered signer (core/auth.py), e.g. huawei-aksk
     auth_options: Sequence[str] = ()  # name=value options of the signer
+    rate_limit: str | None = None  # e.g. 20/s or 100/60s, for the whole run (all workers together)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Session:
     planner: Planner
     checks: list[Check]
     seed: int
+    limiter: Any = None
 
     def runner(self, observer: Observer | None = None) -> Runner:
         fuzzer = None
@@ -80,7 +82,8 @@ class Session:
 
         workers = self.options.workers or os.cpu_count() or 1
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
-                      max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers)
+                      max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers,
+                      limiter=self.limiter)
 
     def selected_operations(self) -> list[Any]:
         wanted = list(self.options.operations)
@@ -139,7 +142,12 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     auth_names |= {h.lower() for h in headers if is_secret_header(h)}
     planner = Planner(params=params, headers=headers, auth_headers=frozenset(auth_names), seed=seed,
                       per_operation=per_operation, signing=auth)
-    return Session(options, specs, contract, transport, planner, checks, seed)
+    limiter = None
+    if options.rate_limit:
+        from .ratelimit import RateLimiter
+
+        limiter = RateLimiter.parse(options.rate_limit)
+    return Session(options, specs, contract, transport, planner, checks, seed, limiter)
 
 
 def _signer(options: Options) -> Any:

@@ -35,14 +35,17 @@ class RateLimiter:
         return cls(*rate)
 
     def wait(self) -> None:
-        """Block until this caller's slot; every caller, in every process, gets its own."""
+        """Block until this caller may send; callers in every process leave one interval apart.
+
+        The wait happens under the shared lock and the next slot is counted from
+        the moment a caller actually leaves, so a caller that a busy machine
+        wakes late never squeezes the ones after it closer together.
+        """
         with self._next.get_lock():
-            now = time.monotonic()
-            slot = max(now, self._next.value)
-            self._next.value = slot + self.interval
-        delay = slot - now
-        if delay > 0:
-            time.sleep(delay)
+            delay = self._next.value - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self._next.value = time.monotonic() + self.interval
 
     def describe(self) -> str:
         return f"{self.requests:g}/{self.period:g}s"

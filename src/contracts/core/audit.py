@@ -198,8 +198,8 @@ class Auditor:
             return
         schema = mt.schema
         envelope = response.envelope if response is not None else None
-        if envelope is not None and envelope.matches(where.instance):
-            schema = envelope.schema
+        if envelope is not None:
+            schema = envelope.schema if envelope.matches(where.instance) else envelope.success(schema)
         direction = "response" if response is not None else "request"
         compiled = self.spec.compiled(schema, closed=True, direction=direction)
         for v in compiled.detailed(where.instance):

@@ -50,6 +50,27 @@ class EnvelopeRule:
         present = bool(when["present"]) if "present" in when else None
         return cls(field, present, not_in, in_, raw["schema"], at)
 
+    def success(self, schema: Any) -> Any:
+        """The success shape inside a media schema that also admits this error envelope.
+
+        Specs read alike by every tool say "success or error" in plain OpenAPI
+        (a 200 schema that is ``oneOf: [Success, ErrorEnvelope]``); contracts
+        validates a success body against the success branch alone, for precise
+        findings. Any other schema is the success shape itself.
+        """
+        if not isinstance(schema, dict):
+            return schema
+        error_ref = self.schema.get("$ref") if isinstance(self.schema, dict) else None
+        for key in ("oneOf", "anyOf"):
+            branches = schema.get(key)
+            if isinstance(branches, list) and error_ref is not None and \
+                    any(isinstance(b, dict) and b.get("$ref") == error_ref for b in branches):
+                rest = [b for b in branches if not (isinstance(b, dict) and b.get("$ref") == error_ref)]
+                if len(rest) == 1:
+                    return rest[0]
+                return {key: rest}
+        return schema
+
     def field_value(self, body: Any) -> Any:
         return jp.resolve(body, self.field, _MISSING)
 

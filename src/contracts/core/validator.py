@@ -402,7 +402,7 @@ class Contract:
     def _body_findings(self, request: Request | None, response: Response, op: Operation, doc: DocResponse,
                        schema: Any, body: Any) -> Iterator[Finding]:
         envelope = doc.envelope
-        chosen = schema
+        chosen = envelope.success(schema) if envelope is not None else schema
         label = "success"
         if envelope is not None:
             if envelope.needs_field and not envelope.has_field(body) and isinstance(body, dict):
@@ -448,8 +448,9 @@ class _FastPath:
         if doc is None or mt is None or mt.schema is None:
             return cls(None, None, None, doc is not None and mt is not None)
         closed = contract.strict
-        success = op.spec.compiled(mt.schema, closed=closed, direction="response")._fast.is_valid
         rule = doc.envelope
+        shape = rule.success(mt.schema) if rule is not None else mt.schema
+        success = op.spec.compiled(shape, closed=closed, direction="response")._fast.is_valid
         error = op.spec.compiled(rule.schema, closed=closed, direction="response")._fast.is_valid if rule else None
         return cls(success, error, rule, True)
 

@@ -36,7 +36,8 @@ def success_schema(op: Operation) -> dict[str, Any] | None:
             continue
         media = response.media("application/json")
         if media is not None and media.schema is not None:
-            return resolved(op.spec, media.schema)
+            shape = response.envelope.success(media.schema) if response.envelope is not None else media.schema
+            return resolved(op.spec, shape)
     return None
 
 

@@ -173,8 +173,9 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
                        "an error and follows the error schema below, not the success schema.</p>")
         for media, mt in response.content.items():
             if mt.schema is not None:
+                shape = response.envelope.success(mt.schema) if response.envelope is not None else mt.schema
                 out.append(f"<p class='muted'>{_h(media)}</p>")
-                out.append(_table(list(schema_rows(spec, mt.schema))))
+                out.append(_table(list(schema_rows(spec, shape))))
             if response.envelope is not None:
                 out.append("<p class='muted'>Error envelope fields</p>")
                 out.append(_table(list(schema_rows(spec, response.envelope.schema))))

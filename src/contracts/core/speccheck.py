@@ -76,7 +76,10 @@ def _validator_class(data: dict[str, Any]) -> Any:
 
 # -- messages ----------------------------------------------------------------
 
-def _shown(value: Any, limit: int = 60) -> str:
+_ECHO = 200  # an instance echoed in a message longer than this is abbreviated (it can be a whole object)
+
+
+def _shown(value: Any, limit: int = _ECHO) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -87,7 +90,7 @@ def _message(error: Any) -> str:
     message = message.splitlines()[0] if message else "invalid"
     instance = getattr(error, "instance", None)
     for text in (repr(instance), _json(instance)):
-        if text and len(text) > 60 and message.startswith(text):
+        if text and len(text) > _ECHO and message.startswith(text):
             message = _shown(instance) + message[len(text):]
             break
     cause = getattr(error, "cause", None)

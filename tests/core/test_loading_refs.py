@@ -188,3 +188,37 @@ def test_bundle_of_a_3_1_spec_puts_path_items_under_components(tmp_path: Path) -
 def test_bundle_keeps_a_spec_without_external_refs_as_it_is(write_spec) -> None:  # type: ignore[no-untyped-def]
     spec = load_spec(Path(__file__).resolve().parents[2] / "specs" / "iotda-v5.yaml")
     assert bundle(spec) == spec.data
+
+
+def test_files_the_validator_follows_are_read_as_contracts_reads_them(tmp_path: Path) -> None:
+    """openapi-spec-validator's own YAML reading would make `yes` a boolean and `on:` a boolean key."""
+    root = tree(tmp_path, {
+        "spec.yaml": """
+            openapi: 3.0.3
+            info: {title: t, version: "1"}
+            paths:
+              /a:
+                get:
+                  operationId: getA
+                  summary: A
+                  parameters:
+                    - $ref: "params.yaml#/Day"
+                  responses:
+                    200:
+                      $ref: "params.yaml#/Ok"
+            """,
+        "params.yaml": """
+            Day:
+              name: day
+              in: query
+              schema: {type: string, format: date, default: 2024-01-31}
+            Ok:
+              description: OK
+              content:
+                application/json:
+                  schema: {type: object, properties: {on: {type: string, enum: [yes, no], default: yes}}}
+                  example: {on: yes}
+            """,
+    })
+    assert lint([root]) == []
+    assert load_spec(root).operation("getA").param("query", "day") is not None

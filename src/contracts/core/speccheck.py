@@ -168,7 +168,24 @@ def _located(cls: Any) -> Any:
         return Located
 
     keywords = {name: wrap(name, base) for name, base in cls.keyword_validators.items()}
-    return type(f"Located{cls.__name__}", (cls,), {"keyword_validators": keywords})
+    return type(f"Located{cls.__name__}", (cls,), {"keyword_validators": keywords, "resolver_handlers": _HANDLERS})
+
+
+def _local_file(uri: str) -> Any:
+    """Files the validator follows refs into, read as contracts reads them (never its own YAML rules)."""
+    from urllib.parse import unquote, urlsplit
+
+    from .yamlsource import load_file
+
+    return load_file(Path(unquote(urlsplit(uri).path)))[0]
+
+
+def _never_fetch(uri: str) -> Any:
+    raise ValueError(f"remote $ref {uri!r} refused: loading a spec never fetches from the network")
+
+
+_HANDLERS = {"file": _local_file, "http": _never_fetch, "https": _never_fetch, "ftp": _never_fetch,
+             "<all_urls>": _never_fetch}
 
 
 @lru_cache(maxsize=4)

@@ -222,3 +222,13 @@ def test_files_the_validator_follows_are_read_as_contracts_reads_them(tmp_path: 
     })
     assert lint([root]) == []
     assert load_spec(root).operation("getA").param("query", "day") is not None
+
+
+def test_one_target_spelled_two_ways_is_bundled_once(tmp_path: Path) -> None:
+    root = tree(tmp_path, {
+        "spec.yaml": ROOT_SPEC.replace('Owner: {$ref: "schemas/owner.yaml"}',
+                                       'Owner: {$ref: "schemas/owner.yaml"}\n    Boss: {$ref: "./schemas/owner.yaml#"}'),
+        "paths/pets.yaml": PETS, "schemas/pet.yaml": PET, "schemas/tag.yaml": TAG, "schemas/owner.yaml": OWNER})
+    schemas = bundle(load_spec(root))["components"]["schemas"]
+    assert schemas["Boss"] == {"$ref": "#/components/schemas/Owner"}
+    assert [name for name, s in schemas.items() if s == schemas["Owner"]] == ["Owner"]

@@ -50,8 +50,15 @@ class _Bundler:
         self.doc: dict[str, Any] = copy.deepcopy(spec.data)
         version = str(self.doc.get("openapi", ""))
         self.sections = _SECTIONS_31 if version.startswith("3.1") else _SECTIONS_30
-        self.placed: dict[str, str] = {}  # external ref -> the internal ref that replaces it
-        self.inlined: dict[str, int] = {}
+        self.placed: dict[tuple[str, str], str] = {}  # (file, fragment) -> the internal ref that replaces it
+        self.inlined: dict[tuple[str, str], int] = {}
+
+    def key(self, ref: str) -> tuple[str, str]:
+        """One key per target however the ref spells it ("./a.yaml", "a.yaml", "a.yaml#", percent-encoding)."""
+        file_part, _, fragment = ref.partition("#")
+        path_of = getattr(self.spec.resolver, "path_of", None)
+        file = str(path_of(file_part)) if callable(path_of) else unquote(file_part)
+        return file, unquote(fragment)
 
     def target(self, ref: str, site: RefSite, in_root: bool) -> Any:
         try:
@@ -86,8 +93,9 @@ class _Bundler:
             ref = site.owner.get(site.key)
             if not isinstance(ref, str) or not _external(ref):
                 continue
-            if ref in self.placed:
-                site.owner[site.key] = self.placed[ref]
+            key = self.key(ref)
+            if key in self.placed:
+                site.owner[site.key] = self.placed[key]
                 continue
             target = self.target(ref, site, in_root)
             only_ref = site.key == "$ref" and set(site.owner) == {"$ref"} and isinstance(target, dict)
@@ -95,14 +103,14 @@ class _Bundler:
             section = site.kind if site.kind in self.sections else None
             if only_ref and entry is not None and entry.group(1) == site.kind:
                 # a components entry that is itself an external ref: the target takes its place
-                self.placed[ref] = "#" + site.pointer
+                self.placed[key] = "#" + site.pointer
                 site.owner.clear()
                 site.owner.update(target)
                 work.extend((s, True) for s in iter_sites(site.owner, site.pointer, site.kind, mappings=True))
                 continue
-            if section is None and only_ref and self.inlined.get(ref, 0) < 8:
+            if section is None and only_ref and self.inlined.get(key, 0) < 8:
                 # no components section for it (a path item in 3.0): inline in place
-                self.inlined[ref] = self.inlined.get(ref, 0) + 1
+                self.inlined[key] = self.inlined.get(key, 0) + 1
                 site.owner.clear()
                 site.owner.update(target)
                 work.extend((s, in_root) for s in iter_sites(site.owner, site.pointer, site.kind, mappings=True))
@@ -112,7 +120,7 @@ class _Bundler:
             name = self.free_name(entries, ref)
             entries[name] = target
             at = jp.join("/components", section, name)
-            self.placed[ref] = "#" + at
+            self.placed[key] = "#" + at
             site.owner[site.key] = "#" + at
             work.extend((s, True) for s in iter_sites(target, at, site.kind, mappings=True))
         return self.doc

@@ -232,7 +232,7 @@ def _load_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         node = loader.get_single_node()
         if node is None:
             raise SpecError("the file is empty", file=file, line=1)
-        data = _Builder(source, max(1_000_000, len(text))).build(node, "")
+        data = _Builder(source, max(200_000, 20 * len(text))).build(node, "")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

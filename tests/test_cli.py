@@ -41,11 +41,18 @@ def test_lint_clean_exit_0(write_spec: Callable[..., Path], capsys: pytest.Captu
     assert "1 spec(s) clean" in capsys.readouterr().out
 
 
-def test_lint_findings_exit_1(write_spec: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_lint_style_warnings_exit_0(write_spec: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
     path = write_spec(GOOD.replace("      summary: Get A\n", ""))
-    assert run(["lint", str(path)]) == 1
+    assert run(["lint", str(path)]) == 0
     out = capsys.readouterr().out
-    assert f"{path}:5: error: missing-summary: GET /a has no summary (at /paths/~1a/get)" in out
+    assert f"{path}:5: warning: missing-summary: GET /a has no summary (at /paths/~1a/get)" in out
+    assert "0 error(s), 1 warning(s), 0 info in 1 spec(s)" in out
+
+
+def test_lint_error_findings_exit_1(write_spec: Callable[..., Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_spec(GOOD.replace("info: {title: t, version: \"1\"}", "info: {version: \"1\"}"))
+    assert run(["lint", str(path)]) == 1
+    assert f"{path}:2: error: invalid-openapi: " in capsys.readouterr().out
 
 
 def test_lint_default_is_the_shipped_specs() -> None:

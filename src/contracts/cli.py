@@ -68,19 +68,26 @@ def _spec_paths(specs: Sequence[str]) -> list[Path]:
 @cli.command()
 @click.argument("specs", nargs=-1, type=click.Path())
 def lint(specs: Sequence[str]) -> None:
-    """Lint specs: OpenAPI validity plus the toolkit's rules (default: every spec in specs/)."""
+    """Lint specs: OpenAPI validity plus the toolkit's rules (default: every spec in specs/).
+
+    Rule severities come from [tool.contracts.lint] in pyproject.toml (or [lint] in contracts.toml), e.g.
+    rules = {missing-summary = "off", missing-example = "info"}. Exit 1 only for error findings.
+    """
     from .core import lint as linter
+    from .core.finding import count_by_severity, has_errors
     from .core.spec import display_name
 
+    rules = linter.project_rules()
     paths = _spec_paths(specs)
-    findings = linter.lint(paths)
+    findings = linter.lint(paths, rules)
     for f in findings:
         where = f"{f.spec}:{f.line}" if f.line else f.spec
         click.echo(f"{where}: {f.severity.value}: {f.kind}: {f.message} (at {f.location or '/'})"
                    + (f"; {f.suggestion}" if f.suggestion else ""))
     if findings:
-        click.echo(f"{len(findings)} lint finding(s) in {len(paths)} spec(s)")
-        raise SystemExit(EXIT_FINDINGS)
+        sev = count_by_severity(findings)
+        click.echo(f"{sev['error']} error(s), {sev['warning']} warning(s), {sev['info']} info in {len(paths)} spec(s)")
+        raise SystemExit(EXIT_FINDINGS if has_errors(findings) else EXIT_OK)
     click.echo(f"{len(paths)} spec(s) clean: " + ", ".join(display_name(p) for p in paths))
 
 

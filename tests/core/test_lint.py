@@ -88,7 +88,7 @@ def test_invalid_openapi(write_spec: Callable[..., Path]) -> None:
     path = write_spec(CLEAN.replace("info: {title: t, version: \"1\"}", "info: {version: \"1\"}"))
     found = lint([path])
     assert [(f.kind, f.location, f.line) for f in found] == [("invalid-openapi", "/info", 2)]
-    assert found[0].message == 'not valid OpenAPI: "title" is a required property'
+    assert found[0].message == "not valid OpenAPI: 'title' is a required property"
 
 
 def test_missing_external_example_file(write_spec: Callable[..., Path]) -> None:

@@ -457,26 +457,40 @@ def display_name(path: Path) -> str:
         return resolved.as_posix()
 
 
+def _ref_error(spec: Spec, problem: Any) -> SpecError:
+    """The SpecError for one RefProblem, naming the file that holds the ref (the spec or a file it refers to)."""
+    message = (f"{problem.problem} ($ref {problem.ref!r})" if problem.remote
+               else f"$ref {problem.ref!r} does not resolve: {problem.problem}")
+    if problem.file is None:
+        return spec.error(message, problem.pointer)
+    return SpecError(message, file=problem.file, line=problem.line, pointer=jp.join(problem.pointer, "$ref"))
+
+
 def load_spec(path: str | os.PathLike[str], *, validate: bool = True) -> Spec:
-    """Load, check refs, and (by default) validate an OpenAPI 3 document."""
+    """Load an OpenAPI 3.0/3.1 document, check every ref (in every local file reached) and, by default, validate it.
+
+    Anything else (Swagger 2.0, not OpenAPI at all, a ref that does not
+    resolve, an invalid document) is one SpecError naming file and line.
+    """
+    from .speccheck import require_openapi3
+
     p = Path(path)
     name = display_name(p)
     data, source = load_file(p, name)
-    if not isinstance(data, dict):
-        raise SpecError("not an OpenAPI document: the top level is not a mapping", file=name, line=1)
+    require_openapi3(data, name, source)
     spec = Spec(p, data, source, name)
     problems = spec.resolver.problems()
     if problems:
-        first = problems[0]
-        if first.remote:
-            raise spec.error(f"{first.problem} ($ref {first.ref!r})", first.pointer)
-        raise spec.error(f"$ref {first.ref!r} does not resolve: {first.problem}", first.pointer)
+        raise _ref_error(spec, problems[0])
     if validate:
         from .speccheck import first_validation_error
 
         problem = first_validation_error(spec)
         if problem is not None:
-            raise spec.error(problem[1], problem[0])
+            if problem.file is None:
+                raise spec.error(problem.message, problem.pointer)
+            raise SpecError(problem.message, file=display_name(problem.file),
+                            line=spec.resolver.line_of(problem.file, problem.pointer), pointer=problem.pointer or "/")
     return spec
 
 

@@ -1,39 +1,66 @@
-"""openapi-spec-validator behind a cache, with errors turned into (pointer, message)."""
+"""Is the document OpenAPI 3.0/3.1, and is it valid: openapi-spec-validator behind a cache.
+
+Every problem comes back with the pointer of the place it is about, in the
+file that holds it, and its whole message:
+
+* the structure is checked against the OpenAPI JSON Schema by
+  openapi-spec-validator's fast validator; only when it fails does
+  python-jsonschema run to name each error (with the deepest relevant
+  reason for ``oneOf``/``anyOf`` failures);
+* the validator's own checks (schemas against their dialect, ``default``
+  values against their schema, path parameters, ...) report no location, so
+  each keyword check is wrapped to remember the path it was called on; that
+  path runs through ``$ref``s, so it is mapped back to where the node is
+  written (possibly another file).
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
+from .errors import SpecError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from .protocols import SpecLike as Spec
+    from .yamlsource import SourceMap
 
-_TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs",
-              "webhooks", "jsonSchemaDialect"}
-
-
-def _short(message: str, limit: int = 160) -> str:
-    line = message.strip().splitlines()[0] if message.strip() else "invalid"
-    return line if len(line) <= limit else line[: limit - 1] + "…"
+READS = "contracts reads OpenAPI 3.0 and 3.1"
 
 
-def _describe(error: Any) -> str:
-    """A one-line message; for oneOf/anyOf failures, the most relevant inner error."""
-    from jsonschema.exceptions import best_match
+@dataclass(frozen=True)
+class SpecProblem:
+    """One openapi-spec-validator error: where it is (``file`` None for the root document) and why."""
 
-    if getattr(error, "context", None):
-        inner = best_match(error.context)
-        if inner is not None:
-            where = jp.from_path(inner.absolute_path)
-            return _short(f"{inner.message}" + (f" at {where}" if where else ""))
-    if error.validator in ("oneOf", "anyOf"):
-        return f"does not match any allowed form of this OpenAPI object ({error.validator})"
-    return _short(error.message)
+    pointer: str
+    message: str
+    file: Path | None = None
+
+
+def require_openapi3(data: Any, file: str, source: "SourceMap | None" = None) -> None:
+    """Raise one clear SpecError unless ``data`` is an OpenAPI 3.0 or 3.1 document."""
+    def line(pointer: str) -> int:
+        found = source.line_of(pointer) if source is not None else None
+        return found or 1
+
+    if not isinstance(data, dict):
+        raise SpecError(f"is not an OpenAPI document (the top level is not a mapping); {READS}", file=file, line=1)
+    if "swagger" in data and "openapi" not in data:
+        raise SpecError(f"is a Swagger {data['swagger']} document; {READS}: convert it first (for example with "
+                        "swagger2openapi or the Swagger Editor)", file=file, line=line("/swagger"))
+    if "openapi" not in data:
+        raise SpecError(f"is not an OpenAPI document (no 'openapi' field at the top); {READS}", file=file, line=1)
+    version = data["openapi"]
+    if not isinstance(version, str):
+        raise SpecError(f"openapi: {version!r} is not a version string; write it quoted, such as \"3.1.0\"",
+                        file=file, line=line("/openapi"), pointer="/openapi")
+    if not (version.startswith("3.0") or version.startswith("3.1")):
+        raise SpecError(f"is an OpenAPI {version} document; {READS}", file=file, line=line("/openapi"),
+                        pointer="/openapi")
 
 
 def _validator_class(data: dict[str, Any]) -> Any:
@@ -47,30 +74,194 @@ def _validator_class(data: dict[str, Any]) -> Any:
     return None
 
 
-@lru_cache(maxsize=64)
-def _cached(path: str, mtime_ns: int, size: int, base_uri: str) -> tuple[tuple[str, str], ...]:
-    """Validation of one file, remembered in memory and on disk (keyed by content and validator version).
+# -- messages ----------------------------------------------------------------
 
-    Importing and running openapi-spec-validator costs about half a second;
-    a spec that has not changed does not need it again.
-    """
-    import hashlib
+_ECHO = 200  # an instance echoed in a message longer than this is abbreviated (it can be a whole object)
+
+
+def _shown(value: Any, limit: int = _ECHO) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _message(error: Any) -> str:
+    """The whole first line of an error's message, with a long instance shortened, and its cause."""
+    message = str(getattr(error, "message", "") or error).strip()
+    message = message.splitlines()[0] if message else "invalid"
+    instance = getattr(error, "instance", None)
+    for text in (repr(instance), _json(instance)):
+        if text and len(text) > _ECHO and message.startswith(text):
+            message = _shown(instance) + message[len(text):]
+            break
+    cause = getattr(error, "cause", None)
+    if cause is not None and str(cause) and str(cause) not in message:
+        message += f" ({cause})"
+    return message
+
+
+def _json(value: Any) -> str:
     import json
-    from pathlib import Path
+
+    try:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _structural(error: Any) -> tuple[tuple[Any, ...], str]:
+    """(instance path, message) of an error against the OpenAPI JSON Schema, the most relevant reason first."""
+    from jsonschema.exceptions import best_match
+
+    while getattr(error, "context", None) and error.validator in ("oneOf", "anyOf"):
+        inner = best_match(error.context)
+        if inner is None:
+            break
+        error = inner
+    if error.validator in ("oneOf", "anyOf"):
+        return tuple(error.absolute_path), "does not match any allowed form of this OpenAPI object " \
+            f"({error.validator})"
+    return tuple(error.absolute_path), _message(error)
+
+
+# -- locations -----------------------------------------------------------------
+
+def _real_location(resolver: Any, data: Any, parts: tuple[Any, ...]) -> tuple[Path | None, str]:
+    """Where the node a validator reached along ``parts`` is written: (file or None for the root, pointer)."""
+    node, file, at = data, None, ""
+    for token in parts:
+        hops = 0
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops < 32:
+            ref = node["$ref"]
+            try:
+                target = resolver.lookup(ref)
+            except LookupError:
+                return file, at
+            file_part, _, fragment = ref.partition("#")
+            if file_part:
+                path = resolver.path_of(file_part)
+                file = None if path == resolver.base.resolve() else path
+            at, node, hops = fragment, target, hops + 1
+        if isinstance(node, dict) and str(token) in node:
+            node, at = node[str(token)], jp.join(at, token)
+        elif isinstance(node, list) and isinstance(token, int) and token < len(node):
+            node, at = node[token], jp.join(at, token)
+        else:
+            break
+    return file, at
+
+
+def _located(cls: Any) -> Any:
+    """``cls`` whose keyword checks remember the path they were called on."""
+    from jsonschema_path.paths import SchemaPath
+
+    def wrap(keyword: str, base: type) -> type:
+        extra = ("default",) if keyword == "default" else ()
+
+        class Located(base):  # type: ignore[misc, valid-type]
+            def __call__(self, *args: Any, **kwargs: Any) -> Any:
+                where = next((a for a in args if isinstance(a, SchemaPath)), None)
+                for error in super().__call__(*args, **kwargs):
+                    if getattr(error, "_contracts_parts", None) is None and where is not None:
+                        error._contracts_parts = tuple(where.parts) + extra + tuple(error.absolute_path)
+                    yield error
+
+        return Located
+
+    keywords = {name: wrap(name, base) for name, base in cls.keyword_validators.items()}
+    return type(f"Located{cls.__name__}", (cls,), {"keyword_validators": keywords, "resolver_handlers": _HANDLERS})
+
+
+def _local_file(uri: str) -> Any:
+    """Files the validator follows refs into, read as contracts reads them (never its own YAML rules)."""
+    from urllib.parse import unquote, urlsplit
 
     from .yamlsource import load_file
 
-    raw = Path(path).read_bytes()
-    key = hashlib.sha256(raw + _validator_version().encode() + base_uri.encode()).hexdigest()
+    return load_file(Path(unquote(urlsplit(uri).path)))[0]
+
+
+def _never_fetch(uri: str) -> Any:
+    raise ValueError(f"remote $ref {uri!r} refused: loading a spec never fetches from the network")
+
+
+_HANDLERS = {"file": _local_file, "http": _never_fetch, "https": _never_fetch, "ftp": _never_fetch,
+             "<all_urls>": _never_fetch}
+
+
+@lru_cache(maxsize=4)
+def _detailed_schema_validator(version: str) -> Any:
+    """python-jsonschema over the OpenAPI JSON Schema: slower than the default backend, but names every error."""
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
+
+    return create_validator(dict(schema_v31 if version == "3.1" else schema_v30))
+
+
+def _errors(data: dict[str, Any], path: Path) -> list[tuple[str, str, str]]:
+    """(file relative to the spec's folder, or "" for the spec itself; pointer; message) of every error."""
+    from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
+
+    from .refs import Resolver
+
+    cls = _validator_class(data)
+    if cls is None:
+        return [("", "/openapi" if "openapi" in data else "", f"not an OpenAPI 3.0/3.1 document (openapi: "
+                 f"{data.get('openapi')!r})")]
+    out: list[tuple[str, str, str]] = []
+    if not cls.schema_validator.is_valid(data):
+        version = "3.1" if str(data.get("openapi")).startswith("3.1") else "3.0"
+        for error in _detailed_schema_validator(version).iter_errors(data):
+            tokens, message = _structural(error)
+            out.append(("", jp.from_path(tokens), message))
+    resolver = Resolver(data, path)
+    folder = path.resolve().parent
+    validator = _located(cls)(data, base_uri=path.resolve().as_uri())
+    try:
+        for error in validator.root_validator(validator.schema_path):
+            if isinstance(error, DuplicateOperationIDError):
+                continue  # lint's own duplicate-operation-id names both operations
+            parts = getattr(error, "_contracts_parts", None) or ()
+            file, at = _real_location(resolver, data, parts)
+            shown = os.path.relpath(file, folder) if file is not None else ""
+            out.append((Path(shown).as_posix() if shown else "", at, _message(error)))
+    except Exception as exc:  # the validator can trip over a document it has just called broken
+        if not out:
+            out.append(("", "", f"openapi-spec-validator could not check this document: {type(exc).__name__}: "
+                        f"{exc}"))
+    seen: set[tuple[str, str, str]] = set()
+    return [e for e in out if not (e in seen or seen.add(e))]
+
+
+# -- cache ---------------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, str, str], ...]:
+    """Validation of one file, remembered in memory and on disk (keyed by content and validator version).
+
+    Importing and running openapi-spec-validator costs about half a second;
+    a spec that has not changed (nor any local file it refers to) does not
+    need it again.
+    """
+    import hashlib
+    import json
+
+    from .yamlsource import load_file
+
+    digest = hashlib.sha256(_validator_version().encode() + b"\0v2\0" + path.encode())
+    for file, _, _ in stamp:
+        try:
+            digest.update(file.encode() + b"\0" + Path(file).read_bytes() + b"\0")
+        except OSError:
+            digest.update(file.encode() + b"\0missing\0")
     cache = _cache_dir()
-    entry = cache / f"speccheck-{key}.json" if cache else None
+    entry = cache / f"speccheck-{digest.hexdigest()}.json" if cache else None
     if entry is not None:
         try:
-            return tuple((p, m) for p, m in json.loads(entry.read_text(encoding="utf-8")))
+            return tuple((f, p, m) for f, p, m in json.loads(entry.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             pass
     data, _ = load_file(Path(path))
-    found = tuple(_errors(data, base_uri))
+    found = tuple(_errors(data, Path(path)))
     if entry is not None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -91,9 +282,7 @@ def _validator_version() -> str:
         return "unknown"
 
 
-def _cache_dir() -> "Path | None":
-    from pathlib import Path
-
+def _cache_dir() -> Path | None:
     if os.environ.get("CONTRACTS_NO_CACHE"):
         return None
     base = os.environ.get("CONTRACTS_CACHE_DIR") or os.path.join(
@@ -101,31 +290,32 @@ def _cache_dir() -> "Path | None":
     return Path(base)
 
 
-def _errors(data: dict[str, Any], base_uri: str) -> list[tuple[str, str]]:
-    version = data.get("openapi")
-    cls = _validator_class(data)
-    if cls is None:
-        where = "/openapi" if "openapi" in data else ""
-        return [(where, f"not an OpenAPI 3.0/3.1 document (openapi: {version!r})")]
+def _stamp(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
     out = []
-    for error in cls(data, base_uri=base_uri).iter_errors():
-        tokens = list(error.absolute_path)
-        # Nested schema-object checks report paths relative to the schema; keep what we can.
-        pointer = jp.from_path(tokens) if tokens and str(tokens[0]) in _TOP_LEVEL else ""
-        out.append((pointer, _describe(error)))
-    return out
+    for file in files:
+        try:
+            stat = file.stat()
+            out.append((str(file), stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            out.append((str(file), 0, -1))
+    return tuple(out)
 
 
-def validation_errors(spec: "Spec") -> list[tuple[str, str]]:
-    """Every openapi-spec-validator error as (pointer, one-line message)."""
+def validation_errors(spec: "Spec") -> list[SpecProblem]:
+    """Every openapi-spec-validator error, located (call after the spec's refs were found to resolve)."""
     path = spec.path.resolve()
+    files = getattr(spec.resolver, "files", None)
+    siblings = sorted(files()) if callable(files) else []
     try:
-        stat = path.stat()
-        return list(_cached(str(path), stat.st_mtime_ns, stat.st_size, path.as_uri()))
+        found = _cached(str(path), _stamp([path, *siblings]))
     except OSError:
-        return _errors(spec.data, path.as_uri())
+        found = tuple(_errors(spec.data, path))
+    return [SpecProblem(p, m, (path.parent / f).resolve() if f else None) for f, p, m in found]
 
 
-def first_validation_error(spec: "Spec") -> tuple[str, str] | None:
+def first_validation_error(spec: "Spec") -> SpecProblem | None:
     errors = validation_errors(spec)
     return errors[0] if errors else None
+
+
+__all__ = ["READS", "SpecProblem", "first_validation_error", "require_openapi3", "validation_errors"]

@@ -112,6 +112,10 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     params = dict(parse_param(p) for p in options.params)
     checks = select(options.checks, options.exclude_checks)
     specs = load(options.specs)
+    if not any(spec.operations for spec in specs):  # as schemathesis does: a run that checks nothing is no pass
+        hooks = " (webhooks are calls the API makes, not operations to check)" if any(
+            spec.data.get("webhooks") for spec in specs) else ""
+        raise UsageError(f"nothing to check: no operations under paths in {', '.join(s.name for s in specs)}{hooks}")
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
     secrets = [v for k, v in headers.items() if is_secret_header(k)] + \
               [v for k, v in params.items() if is_secret_param(k)]

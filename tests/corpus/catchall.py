@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tests.runner.servers import serve
+from ..runner.servers import serve
 
 __all__ = ["Seen", "catchall_app", "serve_catchall"]
 

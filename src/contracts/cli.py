@@ -229,6 +229,8 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
                   f"{_severity_text(summary)} (seed {result.seed})" + _unsent_text(summary), compared,
                   report_written=bool(report_dir))
     out.print(matrix_table(result.matrix(), result.all_checks))
+    for line in _cannot_generate_lines(summary):
+        out.print(line, markup=False, highlight=False)
     if report_dir:
         for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
@@ -247,6 +249,15 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
 def _severity_text(summary: dict[str, Any]) -> str:
     sev = summary["by_severity"]
     return f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info"
+
+
+def _cannot_generate_lines(summary: dict[str, Any], limit: int = 10) -> list[str]:
+    """One line per operation and mode that no case could be generated for (the tool's limit, not a finding)."""
+    rows = [f"cannot generate: {op} ({mode}): {why}"
+            for op, modes in summary.get("cannot_generate", {}).items() for mode, why in modes.items()]
+    more = [f"cannot generate: {len(rows) - limit} more (report.json: summary.cannot_generate)"] \
+        if len(rows) > limit else []
+    return rows[:limit] + more
 
 
 def _unsent_text(summary: dict[str, Any]) -> str:

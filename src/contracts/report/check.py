@@ -74,6 +74,10 @@ def to_markdown(report: Report) -> str:
             f"{s['duration_seconds']} s · seed {s.get('seed')}"
             + (f" · {s['not_sendable']} generated requests not sendable (the tool's own, not findings)"
                if s.get("not_sendable") else ""), "", "Specs: " + ", ".join(code(x) for x in s["specs"]), ""]
+    cannot = [f"- `{op}` ({mode}): {why}" for op, modes in s.get("cannot_generate", {}).items()
+              for mode, why in modes.items()]
+    if cannot:
+        out += ["Cannot generate (the tool's own limit, not findings):", "", *cannot, ""]
     out += ["## Causes", ""]
     if not report.findings:
         out += ["None.", ""]

@@ -85,6 +85,8 @@ class RunResult:
     setup_error: str | None = None
     skipped_entries: int = 0  # HAR entries outside --base-url
     unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
+    # operation -> mode (positive/negative) -> why no case could be generated: the tool's limit, not a finding
+    cannot_generate: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -139,6 +141,8 @@ class RunResult:
             **({"skipped_entries": self.skipped_entries} if self.skipped_entries else {}),
             **({"not_sendable": sum(self.unsendable.values()), "not_sendable_reasons": dict(
                 sorted(self.unsendable.items(), key=lambda kv: -kv[1])[:10])} if self.unsendable else {}),
+            **({"cannot_generate": {op: dict(modes) for op, modes in self.cannot_generate.items()}}
+               if self.cannot_generate else {}),
             "findings": len(self.findings),
             "by_severity": count_by_severity(self.findings),
             "by_operation": by_op,
@@ -177,7 +181,13 @@ class Runner:
         if case.meta.get("unsendable"):
             return self._not_sent(case, Request(case.operation.method.upper(), case.url(self.transport.base_url)),
                                   case.meta["unsendable"])
-        request = self.planner.sign(case.operation, case.request(self.transport.base_url), case.meta.get("auth"))
+        try:
+            request = case.request(self.transport.base_url)
+        except Exception as exc:  # a body or URL the client cannot encode (NaN, bytes, ...): never sent
+            where = self.transport.base_url + case.operation.path
+            return self._not_sent(case, Request(case.operation.method.upper(), where),
+                                  f"{where}: cannot be encoded as a request: {type(exc).__name__}: {exc}")
+        request = self.planner.sign(case.operation, request, case.meta.get("auth"))
         refused = unsendable(request)
         if refused:
             return self._not_sent(case, request, refused)
@@ -444,13 +454,17 @@ class Runner:
             for index, negative in tasks:
                 op = ops[index]
                 keys = self.fuzzer.explore(op, negative, lambda c, record, op=op: self.probe(result, op, c, record))
+                self._cannot(result, op, negative, self.fuzzer.cannot_generate(op, negative))
                 explored.append((op, negative, keys))
         else:
             global _FORKED
             try:
                 for (index, negative), pending in zip(tasks, pool.results):
                     part = pending.get()
+                    if part.error is not None:  # a bug in a worker, returned as text: it ends the run
+                        raise GenerationWorkerError(ops[index], negative, part.error)
                     self._absorb(result, ops[index], part)
+                    self._cannot(result, ops[index], negative, part.cannot)
                     explored.append((ops[index], negative, part.keys))
                 pool.pool.close()
                 pool.pool.join()
@@ -460,6 +474,12 @@ class Runner:
         for op, negative, keys in explored:  # shrinking replays the same seed here, after the planned cases
             self._minimal.update(self.fuzzer.shrink_all(
                 op, negative, keys, lambda c, record, op=op: self.probe(result, op, c, record), known))
+
+    @staticmethod
+    def _cannot(result: RunResult, op: Operation, negative: bool, reason: str | None) -> None:
+        """Note that no case could be generated for this operation and mode (reported, never a finding)."""
+        if reason is not None:
+            result.cannot_generate.setdefault(op.operation_id, {})["negative" if negative else "positive"] = reason
 
     def _absorb(self, result: RunResult, op: Operation, part: "_Part") -> None:
         self._raw.extend(part.findings)
@@ -518,6 +538,19 @@ class _SetupFailure(Exception):
     pass
 
 
+class GenerationWorkerError(RuntimeError):
+    """A generation worker hit a bug; its traceback came back as text (see ``_generate_task``).
+
+    The message is one line (the CLI prints it as an internal error); the
+    worker's traceback is a note, shown with CONTRACTS_DEBUG=1.
+    """
+
+    def __init__(self, op: Operation, negative: bool, trace: str) -> None:
+        last = trace.strip().splitlines()[-1] if trace.strip() else "unknown error"
+        super().__init__(f"generating for {op.operation_id} ({'negative' if negative else 'positive'}): {last}")
+        self.add_note(f"in the generation worker:\n{trace}")
+
+
 @dataclass
 class _Part:
     """What one generation task found, sent back from a worker process."""
@@ -532,6 +565,8 @@ class _Part:
     answered: int
     timeouts: int
     unsendable: dict[str, int]
+    cannot: str | None = None  # why no case could be generated for this operation and mode
+    error: str | None = None  # a bug in the worker, as text: exceptions do not always survive pickling
 
 
 _FORKED: Any = None  # (runner, operations), inherited by forked workers
@@ -573,7 +608,12 @@ def _generate_task(index: int, negative: bool) -> _Part:
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
     try:
         keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
+    except Exception:  # sent back as text: an exception that does not unpickle would hang the parent
+        import traceback
+
+        return _Part([], [], {}, {}, {}, {}, 0, 0, 0, {}, error=traceback.format_exc(limit=-8).strip())
     finally:
         runner.transport.close()
     return _Part(runner._raw, keys, result.cases, result.applied, runner._valid, runner._first_valid,
-                 runner._sent, runner._answered - 1, runner._timeouts, runner._unsendable)
+                 runner._sent, runner._answered - 1, runner._timeouts, runner._unsendable,
+                 cannot=runner.fuzzer.cannot_generate(op, negative))

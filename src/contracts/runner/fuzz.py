@@ -6,6 +6,13 @@ same spec files. Before a case is sent, the core validates the request as it
 will travel on the wire; a "negative" case that is valid on the wire (the
 classic source of false positives) is sent as a positive one, and the other
 way round. Failures are then shrunk by hypothesis to a minimal request.
+
+Generation itself can be impossible for an operation and mode: an
+unsatisfiable schema, nothing to make invalid (no parameters, or only
+strings that accept anything), a schema schemathesis cannot read. That is
+the tool's own limit, never a finding and never the end of a run: the
+reason is kept per (operation, mode) in ``Fuzzer.cannot`` and reported as
+"cannot generate".
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import unquote
 
+from ..core.bundle import bundle
 from ..core.finding import Finding, Severity
 from ..core.http import unsendable
 from ..core.severity import Basis, Grounds
@@ -32,6 +40,16 @@ MAX_SHRINKS_PER_OPERATION = 8
 _UNROUTABLE = re.compile(r"[\x00-\x20\x7f/\\?#%]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHRINK_PROBES = 300  # requests spent shrinking one failure (deterministic, unlike a time limit)
+
+__all__ = ["CannotGenerate", "Fuzzer", "Key", "Probe", "key_of"]
+
+
+class CannotGenerate(Exception):
+    """No case can be generated for one operation and mode; ``reason`` says why, in one line."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def key_of(f: Finding) -> Key:
@@ -58,6 +76,12 @@ class Fuzzer:
     _schemas: dict[str, Any] = field(default_factory=dict)
     _operations: dict[str, Any] = field(default_factory=dict)
     _strategies: dict[tuple[str, bool], Any] = field(default_factory=dict)
+    # (operation id, negative) -> why no case could be generated (see CannotGenerate)
+    cannot: dict[tuple[str, bool], str] = field(default_factory=dict)
+
+    def cannot_generate(self, op: Operation, negative: bool) -> str | None:
+        """Why generation was impossible for this operation and mode, if it was."""
+        return self.cannot.get((op.operation_id, negative))
 
     def _schema(self, spec: Spec) -> Any:
         if spec.name not in self._schemas:
@@ -65,8 +89,15 @@ class Fuzzer:
                 warnings.simplefilter("ignore")
                 import schemathesis
 
-                self._schemas[spec.name] = schemathesis.openapi.from_dict(spec.data)
-        return self._schemas[spec.name]
+                try:
+                    # external $refs inlined: schemathesis gets one document and never reads other files
+                    self._schemas[spec.name] = schemathesis.openapi.from_dict(bundle(spec))
+                except Exception as exc:  # schemathesis refuses the document: no operation of it is generated
+                    self._schemas[spec.name] = CannotGenerate(f"schemathesis cannot read the spec: {_first_line(exc)}")
+        found = self._schemas[spec.name]
+        if isinstance(found, CannotGenerate):
+            raise found
+        return found
 
     @property
     def per_mode(self) -> int:
@@ -79,21 +110,13 @@ class Fuzzer:
         Workers forked afterwards inherit the parsed schema, the built
         strategies and hypothesis' caches instead of each paying for them.
         """
-        from hypothesis import given
-
         for op in ops:
-            generated_op = self._operation(op)
-            if generated_op is None:
-                continue
             for negative in (False, True):
-                strategy = self._strategy(op, generated_op, negative)
-
-                @self._settings(1, shrink=False)
-                @given(strategy)
-                def warm(generated: Any) -> None:
-                    self.convert(op, generated, negative)
-
-                warm()
+                try:
+                    self._drive(op, negative, lambda generated, op=op, negative=negative:
+                                self.convert(op, generated, negative), examples=1, shrink=False, seeded=False)
+                except CannotGenerate:
+                    pass  # explore meets it again under the run's seed and records it, in order
 
     def _strategy(self, op: Operation, generated_op: Any, negative: bool) -> Any:
         key = (op.operation_id, negative)
@@ -107,14 +130,28 @@ class Fuzzer:
         return self._strategies[key]
 
     def _operation(self, op: Operation) -> Any:
-        if op.operation_id in self._operations:
-            return self._operations[op.operation_id]
-        found = self._find(op)
-        self._operations[op.operation_id] = found
+        """Schemathesis' view of ``op``; raises CannotGenerate when it has none."""
+        if op.operation_id not in self._operations:
+            try:
+                self._operations[op.operation_id] = self._find(op)
+            except CannotGenerate as exc:
+                self._operations[op.operation_id] = exc
+        found = self._operations[op.operation_id]
+        if isinstance(found, CannotGenerate):
+            raise found
         return found
 
     def _find(self, op: Operation) -> Any:
+        from schemathesis.core.result import Err
+
         for result in self._schema(op.spec).get_all_operations():
+            if isinstance(result, Err):  # schemathesis could not read an operation (or a whole path item)
+                error = result.err()
+                method, path = getattr(error, "method", None), getattr(error, "path", None)
+                if path == op.path and method in (None, op.method, op.method.upper()):
+                    message = getattr(error, "message", None) or str(error)
+                    raise CannotGenerate(f"schemathesis cannot read the operation: {_first_line(message)}")
+                continue
             candidate = result.ok()
             if candidate.method.lower() == op.method and candidate.path == op.path:
                 if op.discriminators:
@@ -122,22 +159,24 @@ class Fuzzer:
                     if (candidate.definition.raw or {}).get("operationId") != op.operation_id:
                         continue
                 return candidate
-        return None
+        raise CannotGenerate(f"schemathesis does not list {op.method.upper()} {op.path}")
 
     # -- turning a generated case into ours --------------------------------------------
     def convert(self, op: Operation, generated: Any, negative: bool) -> Case | None:
         from schemathesis.core import NotSet
 
         case = self.planner._base(op, "generated", "negative" if negative else "positive")
-        case.path_params = {k: unquote(str(v)) for k, v in (generated.path_parameters or {}).items()}
+        case.path_params = {k: unquote(str(_plain(v))) for k, v in (generated.path_parameters or {}).items()}
         if any(_UNROUTABLE.search(v) for v in case.path_params.values()):
             return None  # ids with '/', '%', '?' or control characters change the route, not the input
-        case.query = {k: v for k, v in (generated.query or {}).items() if v is not None}
+        case.query = {k: _plain(v) for k, v in (generated.query or {}).items() if v is not None}
         configured = {k.lower() for k in case.headers}
         for name, value in (generated.headers or {}).items():
             if name.lower() not in configured:
-                case.headers[name] = str(value)
+                case.headers[name] = str(_plain(value))
         body = generated.body
+        if _is_binary(body):  # a whole `format: binary` body: the bytes themselves
+            body = body.data
         if op.request_body is not None:
             if isinstance(body, NotSet):
                 case.body = NO_BODY
@@ -148,7 +187,7 @@ class Fuzzer:
                 if isinstance(body, (bytes, bytearray)):  # raw bytes under a JSON media type: send them as is
                     case.body, case.raw_body, case.content_type = NO_BODY, bytes(body), media
                 else:
-                    case.body, case.content_type = body, media
+                    case.body, case.content_type = _plain(body), media
         extra: list[str] = []
         if case.body is not NO_BODY:
             stripped, extra = documented_body(self.contract, op, case.body)
@@ -219,17 +258,8 @@ class Fuzzer:
         """Send ``per_mode`` generated cases; returns the error keys they hit, in order."""
         if self.max_examples <= 0:
             return []
-        generated_op = self._operation(op)
-        if generated_op is None:
-            return []
-        from hypothesis import given, seed
-
         keys: dict[Key, None] = {}
-        strategy = self._strategy(op, generated_op, negative)
 
-        @seed(self.seed)
-        @self._settings(self.per_mode, shrink=False)
-        @given(strategy)
         def explore(generated: Any) -> None:
             case = self.convert(op, generated, negative)
             if case is None:
@@ -239,34 +269,66 @@ class Fuzzer:
                 if f.severity is Severity.ERROR:
                     keys.setdefault(key_of(f), None)
 
-        explore()
+        try:
+            self._drive(op, negative, explore, examples=self.per_mode, shrink=False)
+        except CannotGenerate as exc:  # what was sent before it counts; the mode ends here
+            self.cannot[(op.operation_id, negative)] = exc.reason
         return list(keys)
+
+    def _drive(self, op: Operation, negative: bool, body: Callable[[Any], None], *, examples: int, shrink: bool,
+               seeded: bool = True) -> None:
+        """Run ``body`` on up to ``examples`` generated cases of one operation and mode.
+
+        What ``body`` raises is ours (a finding being shrunk, a set-up
+        failure, a bug) and propagates unchanged. Anything hypothesis or
+        schemathesis raise besides (Unsatisfiable, FailedHealthCheck,
+        InvalidArgument, schemathesis' schema errors, RecursionError on a
+        recursive schema) means generation is impossible here: CannotGenerate.
+        """
+        from hypothesis import given, seed
+
+        raised: list[BaseException] = []
+
+        def test(generated: Any) -> None:
+            try:
+                body(generated)
+            except BaseException as exc:
+                raised.append(exc)
+                raise
+
+        try:
+            strategy = self._strategy(op, self._operation(op), negative)
+            run = self._settings(examples, shrink)(given(strategy)(test))
+            (seed(self.seed)(run) if seeded else run)()
+        except CannotGenerate:
+            raise
+        except RecursionError as exc:  # deep recursive schemas, wherever the recursion ran out
+            raise CannotGenerate(_reason(exc, op, negative)) from None
+        except Exception as exc:
+            if raised:
+                if any(exc is mine for mine in raised):
+                    raise
+                raise raised[-1] from exc  # hypothesis wrapped ours (a flaky replay): ours is what happened
+            raise CannotGenerate(_reason(exc, op, negative)) from None
 
     def shrink_all(self, op: Operation, negative: bool, keys: list[Key], probe: Probe,
                    known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
         """The minimal reproduction per key. ``known`` errors were already found by the planned
         cases, whose requests are minimal by design; shrinking them again would only cost time."""
-        generated_op = self._operation(op)
         minimal: dict[Key, Finding] = {}
-        if not self.shrink or generated_op is None:
+        if not self.shrink:
             return minimal
         fresh = [k for k in keys if k not in known]
         for key in fresh[:MAX_SHRINKS_PER_OPERATION]:
-            found = self._shrink(op, generated_op, key, negative, probe)
+            found = self._shrink(op, key, negative, probe)
             if found is not None:
                 minimal[key] = found
         return minimal
 
-    def _shrink(self, op: Operation, generated_op: Any, key: Key, negative: bool, probe: Probe) -> Finding | None:
-        from hypothesis import given, seed
-
-        strategy = self._strategy(op, generated_op, negative)
+    def _shrink(self, op: Operation, key: Key, negative: bool, probe: Probe) -> Finding | None:
         failing: dict[tuple[Any, ...], _Hit] = {}
         probes = [0]
 
-        @seed(self.seed)
-        @self._settings(self.per_mode, shrink=True)
-        @given(strategy)
         def hunt(generated: Any) -> None:
             case = self.convert(op, generated, negative)
             if case is None:
@@ -284,9 +346,11 @@ class Fuzzer:
                 raise failing[fingerprint]
 
         try:
-            hunt()
+            self._drive(op, negative, hunt, examples=self.per_mode, shrink=True)
         except _Hit as hit:
             return hit.findings[0].with_(extra={**hit.findings[0].extra, "shrunk": True})
+        except CannotGenerate:
+            return None  # the unshrunk finding stands
         return None
 
 
@@ -296,3 +360,58 @@ def _fingerprint(case: Case) -> tuple[Any, ...]:
         return ("unsendable", case.meta["unsendable"])
     request = case.request("http://wire.invalid")
     return (request.method, request.url, request.headers, request.body)
+
+
+def _is_binary(value: Any) -> bool:
+    """schemathesis' ``Binary``: bytes standing in for a ``format: binary`` string (a str subclass)."""
+    return isinstance(value, str) and isinstance(getattr(value, "data", None), (bytes, bytearray))
+
+
+def _plain(value: Any) -> Any:
+    """A generated value as plain JSON data: nested binary strings become the text of their bytes.
+
+    Latin-1 keeps one character per byte, so length bounds still hold; the
+    validators (and the JSON encoder) only know plain strings.
+    """
+    if _is_binary(value):
+        return bytes(value.data).decode("latin-1")
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("latin-1")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _first_line(exc: BaseException | str) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:300]
+
+
+def _reason(exc: BaseException, op: Operation, negative: bool) -> str:
+    """One line saying why generation failed, in the checker's terms rather than hypothesis' advice."""
+    from hypothesis.errors import FailedHealthCheck, InvalidArgument, Unsatisfiable
+
+    if isinstance(exc, RecursionError):
+        return "the schema nests too deeply (recursive references) to generate from"
+    if isinstance(exc, Unsatisfiable):
+        if type(exc).__name__ == "UnsatisfiableSchema":  # schemathesis names the part that admits no value
+            return f"no value satisfies the schema: {_first_line(exc)}"
+        if negative:
+            if not op.parameters and op.request_body is None:
+                return "nothing to make invalid: the operation has no parameters and no body"
+            return "nothing to make invalid: every value its parameters and body can take is valid"
+        return "no valid request could be generated: every candidate was filtered out (is the schema satisfiable?)"
+    if isinstance(exc, FailedHealthCheck):
+        return f"hypothesis health check failed: {_first_line(exc)}"
+    if isinstance(exc, InvalidArgument):
+        return f"hypothesis cannot build a strategy for it: {_first_line(exc)}"
+    try:
+        from schemathesis.core.errors import SchemathesisError
+    except ImportError:  # pragma: no cover - schemathesis moved it
+        SchemathesisError = ()  # type: ignore[assignment,misc]
+    if isinstance(exc, SchemathesisError):
+        message = getattr(exc, "message", None) or str(exc)
+        return f"schemathesis cannot generate from this schema: {_first_line(message)}"
+    return f"generation failed: {type(exc).__name__}: {_first_line(exc)}"

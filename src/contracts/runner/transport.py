@@ -3,6 +3,10 @@
 A slow or hanging server is cut off by the per-request timeout (connect,
 read and a total deadline while streaming); a body above the cap is not
 loaded whole. Connection and TLS failures are set-up errors, not findings.
+
+A request the HTTP client refuses to build or send (a header it rejects, a
+documented ``Content-Length`` that disagrees with the body) is "unsendable":
+the tool's own problem, counted, never a finding and never the end of a run.
 """
 
 from __future__ import annotations
@@ -81,10 +85,22 @@ class HttpTransport:
         started = time.monotonic()
         deadline = started + self.limits.timeout
         url = request.url
+        mismatch = _length_mismatch(request)
+        if mismatch:  # h11 would send the head, then refuse the body: refuse before anything leaves
+            raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {mismatch}")
         try:
             req = self._client.build_request(request.method, url, headers=list(request.headers),
                                              content=request.body)
-            resp = self._client.send(req, stream=True)
+        except Exception as exc:  # an URL or header httpx cannot represent: nothing left the machine
+            raise TransportError("unsendable", f"{url}: the HTTP client cannot build it: {_describe(exc)}") from None
+        try:
+            try:
+                resp = self._client.send(req, stream=True)
+            except httpx.HTTPError:
+                raise
+            except Exception as exc:  # h11 refusing what it is asked to write (Content-Length vs body, ...)
+                raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {_describe(exc)}") \
+                    from None
             try:
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.limits.body_limit:
@@ -141,7 +157,10 @@ class AsgiTransport:
     async def _call(self, request: Request) -> tuple[int, tuple[tuple[str, str], ...], bytes, bool, int]:
         parts = urlsplit(request.url)
         body = request.body or b""
-        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in request.headers]
+        try:
+            headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in request.headers]
+        except UnicodeEncodeError as exc:
+            raise TransportError("unsendable", f"{request.url}: a header is not latin-1: {exc}") from None
         if body and not any(k == b"content-length" for k, _ in headers):
             headers.append((b"content-length", str(len(body)).encode()))
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
@@ -185,6 +204,23 @@ class AsgiTransport:
 
     def close(self) -> None:
         self._loop.close()
+
+
+def _length_mismatch(request: Request) -> str | None:
+    """Why a ``Content-Length`` header the request carries cannot frame its body, if it cannot."""
+    declared = [v.strip() for k, v in request.headers if k.lower() == "content-length"]
+    if not declared:
+        return None
+    size = len(request.body or b"")
+    if len(set(declared)) > 1:
+        return f"Content-Length is given {len(declared)} times with different values ({', '.join(declared)})"
+    if not declared[0].isdigit() or int(declared[0]) != size:
+        return f"the declared Content-Length {declared[0]!r} does not match the body's {size} bytes"
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {_first_line(exc)}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -33,11 +33,19 @@ _ABSENT = object()
 
 
 def _canonical(value: Any) -> str:
+    """A value's comparable form: keys sorted, null members dropped (a server may store null as absent)."""
     import orjson
 
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if v is not None}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
     try:
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    except TypeError:
+        return orjson.dumps(strip(value), option=orjson.OPT_SORT_KEYS).decode()
+    except (TypeError, RecursionError):
         return repr(value)
 PHASES = ("samples", "positive", "negative", "stateful")
 PHASE_OF = {"auth": "negative"}  # planned auth cases run with the negative phase

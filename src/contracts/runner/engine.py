@@ -487,8 +487,7 @@ class Runner:
         if any(kind == "success" for _, kind in valid):
             return
         statuses = sorted({status for status, _ in valid})
-        sent = {name.lower() for name in self.planner.base_headers(op)}
-        uncredentialed = op.requires_auth and not sent & self.planner._auth_header_names(op)
+        uncredentialed = op.requires_auth and not self.planner.has_credentials(op)
         refused = uncredentialed or all(status in (401, 403) for status, _ in valid)
         hint = ("pass credentials with --header 'Name: value'" if refused
                 else "pass real ids with --param name=value, or check the server's data")

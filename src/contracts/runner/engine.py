@@ -306,10 +306,16 @@ class Runner:
     def _follow(self, result: RunResult, op: Operation, ex: Exchange) -> None:
         """Follow the links of a successful generated call, as a stateful test would.
 
-        A create is round-tripped through its get (what was stored comes
-        back); a page is followed to the next one (the marker moves down, no
-        record repeats). Each costs one request and no generation.
+        A create is round-tripped through its links (what was stored comes
+        back, a delete makes it go away); a page is followed to the next one
+        (the marker moves down, no record repeats). Each costs a request or
+        a few and no generation. Only a create (POST) or a read is followed:
+        a generated write to an id it did not create may race with the other
+        workers' writes to that id; the stateful phase, which runs alone,
+        follows those.
         """
+        if op.method not in ("post", "get"):
+            return
         if self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) <= 0:
             return
         self._follow_budget[op.operation_id] = self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) - 1
@@ -319,7 +325,7 @@ class Runner:
         for chain in follow_links(self.contract, self.planner, ex, lambda c: self._run_case(result, op, c),
                                   only_round_trips=False):
             second = chain[-1]
-            name = "stateful_round_trip" if "rule" in second.case.meta else "pagination"
+            name = second.case.meta.get("check", "pagination")
             if name not in self.check_names:
                 continue
             result.applied.setdefault(second.case.operation.operation_id, set()).add(name)

@@ -328,7 +328,8 @@ class Runner:
             name = second.case.meta.get("check", "pagination")
             if name not in self.check_names:
                 continue
-            result.applied.setdefault(second.case.operation.operation_id, set()).add(name)
+            for step in chain[1:]:  # a delete's follow-up read checks the delete as well
+                result.applied.setdefault(step.case.operation.operation_id, set()).add(name)
             self._raw.extend(CHECKS[name].run(Context(self.contract, second, chain)))
 
     def _count(self, result: RunResult, op: Operation, case: Case, ex: Exchange) -> None:
@@ -477,7 +478,8 @@ class Runner:
         checks = {c.name: c for c in self.checks if c.stateful}
         if "stateful_round_trip" in checks:
             for chain in run_round_trips(self.contract, self.planner, op, lambda c: self._run_case(result, op, c)):
-                result.applied.setdefault(chain[-1].case.operation.operation_id, set()).add("stateful_round_trip")
+                for step in chain[1:]:
+                    result.applied.setdefault(step.case.operation.operation_id, set()).add("stateful_round_trip")
                 ctx = Context(self.contract, chain[-1], chain)
                 self._raw.extend(checks["stateful_round_trip"].run(ctx))
         if "pagination" in checks:

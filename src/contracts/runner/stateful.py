@@ -1,7 +1,11 @@
 """Stateful chains read from the spec: OpenAPI links and ``x-pagination``.
 
+* Links: what each is for is read from its two operations (``link_role``);
+  its parameters and ``requestBody`` are runtime expressions (``expand``).
 * Round trip: a link with ``x-round-trip`` (createJob -> getJob) is followed
-  and what the first call sent is compared with what the second returns.
+  and what the first call sent is compared with what the second returns, as
+  the rule says; a plain link from a write to a read is compared generically
+  (runner/roundtrip.py); a linked delete is followed by a read of the same path.
 * Pagination: an operation with ``x-pagination`` is walked page by page.
 """
 

@@ -179,3 +179,19 @@ def test_every_scheme_of_a_requirement_is_wrong_once_while_the_others_stay_right
     assert [c.name for c in cases] == ["without credentials", "with a wrong Auth", "with a wrong Token"]
     assert cases[1].headers == {"X-API-Key": BAD_CREDENTIAL, "Authorization": f"Bearer {KEY}"}
     assert cases[2].headers == {"X-API-Key": KEY, "Authorization": f"Bearer {BAD_CREDENTIAL}"}
+
+
+def test_a_wrong_credential_for_one_alternative_drops_the_other_alternatives(tmp_path: Path) -> None:
+    from contracts.core.spec import load_spec
+
+    either = spec(SCHEMES["header"][0])
+    either["components"]["securitySchemes"]["Token"] = {"type": "http", "scheme": "bearer"}
+    either["security"] = [{"Auth": []}, {"Token": []}]
+    path = tmp_path / "either.json"
+    path.write_text(json.dumps(either))
+    op = Contract([load_spec(path)]).operation("readSecret")
+    headers = {"X-API-Key": KEY, "Authorization": f"Bearer {KEY}"}
+    planner = Planner(headers=headers, auth_headers=frozenset(k.lower() for k in headers))
+    _, wrong_key, wrong_token = planner.auth(op)
+    assert wrong_key.headers == {"X-API-Key": BAD_CREDENTIAL}  # the right token would let it in
+    assert wrong_token.headers == {"Authorization": f"Bearer {BAD_CREDENTIAL}"}

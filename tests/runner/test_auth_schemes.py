@@ -118,6 +118,7 @@ def check(name: str, form_only: bool, tmp_path: Path, *extra: str) -> tuple[int,
     return code, report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SCHEMES))
 def test_a_server_that_checks_the_credential_has_no_finding(name: str, tmp_path: Path) -> None:
     code, report = check(name, False, tmp_path, "--max-examples", "10")
@@ -125,6 +126,7 @@ def test_a_server_that_checks_the_credential_has_no_finding(name: str, tmp_path:
     assert report["summary"]["checks"]["readSecret"]["ignored_auth"] == "pass"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SCHEMES))
 def test_a_server_that_accepts_any_well_formed_credential_is_caught(name: str, tmp_path: Path) -> None:
     code, report = check(name, True, tmp_path, "--max-examples", "0")

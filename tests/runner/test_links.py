@@ -207,6 +207,7 @@ def check(app: Starlette, spec: Path, tmp_path: Path) -> tuple[int, list[dict[st
     return code, [f for f in report["findings"] if f["check"] == "stateful_round_trip"], report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["correct", "omit-empty"])
 def test_correct_servers_pass_the_round_trip(mode: str, spec_file: Path, tmp_path: Path) -> None:
     code, found, report = check(notes_app(mode), spec_file, tmp_path)
@@ -215,6 +216,7 @@ def test_correct_servers_pass_the_round_trip(mode: str, spec_file: Path, tmp_pat
     assert report["summary"]["by_severity"] == {"error": 0, "warning": 0, "info": 0}
 
 
+@pytest.mark.slow
 def test_a_value_the_server_changes_consistently_is_a_warning(spec_file: Path, tmp_path: Path) -> None:
     code, found, _ = check(notes_app("upper"), spec_file, tmp_path)
     assert code == 0
@@ -222,6 +224,7 @@ def test_a_value_the_server_changes_consistently_is_a_warning(spec_file: Path, t
     assert "own answer shows" in found[0]["message"]
 
 
+@pytest.mark.slow
 def test_a_field_the_read_loses_is_an_error(spec_file: Path, tmp_path: Path) -> None:
     code, found, _ = check(notes_app("drop-tags"), spec_file, tmp_path)
     assert code == 1
@@ -231,6 +234,7 @@ def test_a_field_the_read_loses_is_an_error(spec_file: Path, tmp_path: Path) -> 
     assert "/body/password" not in {f["location"] for f in found}  # writeOnly: never comes back
 
 
+@pytest.mark.slow
 def test_a_note_still_readable_after_its_delete_is_a_warning(spec_file: Path, tmp_path: Path) -> None:
     code, found, _ = check(notes_app("undeleted"), spec_file, tmp_path)
     assert code == 0
@@ -274,3 +278,32 @@ def test_what_a_link_is_for_is_read_from_its_two_operations(spec_file: Path, tmp
     other = tmp_path / "paged.yaml"
     other.write_text(yaml.safe_dump(paged))
     assert link_role(create, {}, load_spec(other).operation("getNote")) == PAGE
+
+
+def test_only_what_was_sent_and_both_schemas_document_is_compared() -> None:
+    from contracts.runner.roundtrip import MISSING, shared_diff
+
+    def deref(node: Any) -> Any:
+        return node
+
+    sent_schema = {"type": "object", "properties": {
+        "name": {"type": "string"}, "secret": {"type": "string", "writeOnly": True},
+        "price": {"type": "number"}, "flag": {"type": "boolean"}, "note": {"type": "string", "nullable": True},
+        "tags": {"type": "array", "items": {"type": "string"}}, "id": {"type": "string"},
+        "owner": {"anyOf": [{"type": "object", "properties": {"name": {"type": "string"}}}, {"type": "null"}]},
+        "extra": {"type": "string"}}}
+    stored_schema = {"type": "object", "properties": {
+        "name": {"type": "string"}, "secret": {"type": "string"}, "price": {"type": "number"},
+        "flag": {"type": "boolean"}, "note": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "id": {"type": "string", "readOnly": True},
+        "owner": {"anyOf": [{"$comment": "x", "type": "object", "properties": {"name": {"type": "string"}}},
+                            {"type": "null"}]}}}
+    sent = {"name": "a", "secret": "s", "price": 2, "flag": True, "note": None, "tags": [], "id": "mine",
+            "owner": {"name": "bo"}, "extra": "not in the stored schema"}
+    same = {"name": "a", "secret": "other", "price": 2.0, "flag": True, "note": "kept", "id": "server's",
+            "owner": {"name": "bo", "since": 2020}}
+    assert list(shared_diff(sent, same, "", sent_schema, stored_schema, deref)) == []
+    lost = {"price": 1, "flag": 1, "owner": {"name": "al"}, "tags": ["x"]}
+    assert sorted(shared_diff(sent, lost, "", sent_schema, stored_schema, deref), key=str) == sorted([
+        ("/name", "a", MISSING), ("/price", 2, 1), ("/flag", True, 1), ("/owner/name", "bo", "al"),
+        ("/tags", [], ["x"])], key=str)

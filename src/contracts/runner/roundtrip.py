@@ -54,7 +54,7 @@ def generic_findings(ctx: Context) -> Iterator[Finding]:
                                   else None)
     if stored is _MISSING or sent_schema is None or stored_schema is None:
         return
-    for at, a, b in _shared_diff(sent, stored, "", sent_schema, stored_schema, deref):
+    for at, a, b in shared_diff(sent, stored, "", sent_schema, stored_schema, deref):
         shown = "nothing" if b is _MISSING else _show(b)
         answered = jp.resolve(echoed, at, _MISSING) if echoed is not _MISSING else _MISSING
         if answered is not _MISSING and b is not _MISSING and not list(_values_differ(answered, b)):
@@ -173,7 +173,7 @@ def _values_differ(a: Any, b: Any) -> Iterator[None]:
         yield None
 
 
-def _shared_diff(sent: Any, stored: Any, at: str, sent_schema: Any, stored_schema: Any,
+def shared_diff(sent: Any, stored: Any, at: str, sent_schema: Any, stored_schema: Any,
                  deref: Callable[[Any], Any], depth: int = 0) -> Iterator[tuple[str, Any, Any]]:
     """(pointer, sent, stored) where a field both schemas document did not come back as sent."""
     if sent is None or depth > 8:
@@ -192,7 +192,7 @@ def _shared_diff(sent: Any, stored: Any, at: str, sent_schema: Any, stored_schem
                 if not _empty(value):
                     yield jp.join(at, key), value, _MISSING
                 continue
-            yield from _shared_diff(value, stored[key], jp.join(at, key), sent_props[key], stored_props[key], deref,
+            yield from shared_diff(value, stored[key], jp.join(at, key), sent_props[key], stored_props[key], deref,
                                     depth + 1)
     elif isinstance(sent, list):
         if not isinstance(stored, list) or len(stored) != len(sent):
@@ -204,7 +204,7 @@ def _shared_diff(sent: Any, stored: Any, at: str, sent_schema: Any, stored_schem
                 if list(_values_differ(a, b)) and not isinstance(a, (dict, list)):
                     yield jp.join(at, index), a, b
                 continue
-            yield from _shared_diff(a, b, jp.join(at, index), a_items, b_items, deref, depth + 1)
+            yield from shared_diff(a, b, jp.join(at, index), a_items, b_items, deref, depth + 1)
     elif list(_values_differ(sent, stored)):
         yield at, sent, stored
 
@@ -218,8 +218,8 @@ def _shared_defaults(sent: dict[str, Any], stored: dict[str, Any], at: str, sent
         if name in sent or name not in stored or name not in stored_props or not isinstance(node, dict):
             continue
         if "default" in node and node["default"] is not None and not flag(stored_props[name], deref, "readOnly"):
-            if list(_shared_diff(node["default"], stored[name], jp.join(at, name), prop, stored_props[name], deref)):
+            if list(shared_diff(node["default"], stored[name], jp.join(at, name), prop, stored_props[name], deref)):
                 yield jp.join(at, name), node["default"], stored[name]
 
 
-__all__ = ["MISSING", "branches", "flag", "generic_findings", "gone_findings", "properties"]
+__all__ = ["MISSING", "branches", "flag", "generic_findings", "gone_findings", "properties", "shared_diff"]

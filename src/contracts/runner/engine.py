@@ -335,10 +335,16 @@ class Runner:
     def _follow(self, result: RunResult, op: Operation, ex: Exchange) -> None:
         """Follow the links of a successful generated call, as a stateful test would.
 
-        A create is round-tripped through its get (what was stored comes
-        back); a page is followed to the next one (the marker moves down, no
-        record repeats). Each costs one request and no generation.
+        A create is round-tripped through its links (what was stored comes
+        back, a delete makes it go away); a page is followed to the next one
+        (the marker moves down, no record repeats). Each costs a request or
+        a few and no generation. Only a create (POST) or a read is followed:
+        a generated write to an id it did not create may race with the other
+        workers' writes to that id; the stateful phase, which runs alone,
+        follows those.
         """
+        if op.method not in ("post", "get"):
+            return
         if self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) <= 0:
             return
         self._follow_budget[op.operation_id] = self._follow_budget.get(op.operation_id, FOLLOW_LIMIT) - 1
@@ -348,10 +354,11 @@ class Runner:
         for chain in follow_links(self.contract, self.planner, ex, lambda c: self._run_case(result, op, c),
                                   only_round_trips=False):
             second = chain[-1]
-            name = "stateful_round_trip" if "rule" in second.case.meta else "pagination"
+            name = second.case.meta.get("check", "pagination")
             if name not in self.check_names:
                 continue
-            result.applied.setdefault(second.case.operation.operation_id, set()).add(name)
+            for step in chain[1:]:  # a delete's follow-up read checks the delete as well
+                result.applied.setdefault(step.case.operation.operation_id, set()).add(name)
             self._raw.extend(CHECKS[name].run(Context(self.contract, second, chain)))
 
     def _count(self, result: RunResult, op: Operation, case: Case, ex: Exchange) -> None:
@@ -510,7 +517,8 @@ class Runner:
         checks = {c.name: c for c in self.checks if c.stateful}
         if "stateful_round_trip" in checks:
             for chain in run_round_trips(self.contract, self.planner, op, lambda c: self._run_case(result, op, c)):
-                result.applied.setdefault(chain[-1].case.operation.operation_id, set()).add("stateful_round_trip")
+                for step in chain[1:]:
+                    result.applied.setdefault(step.case.operation.operation_id, set()).add("stateful_round_trip")
                 ctx = Context(self.contract, chain[-1], chain)
                 self._raw.extend(checks["stateful_round_trip"].run(ctx))
         if "pagination" in checks:
@@ -526,8 +534,7 @@ class Runner:
         if any(kind == "success" for _, kind in valid):
             return
         statuses = sorted({status for status, _ in valid})
-        sent = {name.lower() for name in self.planner.base_headers(op)}
-        uncredentialed = op.requires_auth and not sent & self.planner._auth_header_names(op)
+        uncredentialed = op.requires_auth and not self.planner.has_credentials(op)
         refused = uncredentialed or all(status in (401, 403) for status, _ in valid)
         hint = ("pass credentials with --header 'Name: value'" if refused
                 else "pass real ids with --param name=value, or check the server's data")

@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..core import pointer as jp
@@ -20,7 +21,7 @@ from ..core.audit import is_placeholder
 from ..core.http import Request
 from ..core.params import coerce
 from ..core.routing import match_path
-from ..core.spec import Operation, Parameter, Spec
+from ..core.spec import Operation, Parameter, SecurityScheme, Spec
 from ..core.suggest import words
 from .cases import NO_BODY, REFUSE, REJECT, Case, wire
 from .values import boundaries, invalids, valid
@@ -130,11 +131,27 @@ class Planner:
         return valid(p.schema, op.spec.resolver.deref)
 
     def _auth_header_names(self, op: Operation) -> set[str]:
-        names = {s.param.lower() for alt in op.security_schemes for s in alt if s.location == "header" and s.param}
+        names = {s.param.lower() for alt in op.security_schemes for s in alt
+                 if _where(s) == "header" and _param(s)}
         signer = self.signed_by(op)
         if signer is not None:
             names |= {h.lower() for h in signer.headers}
         return names | set(self.auth_headers)
+
+    def _credentials(self, op: Operation, case: Case) -> None:
+        """Query and cookie API keys given with ``--param name=value`` travel where their scheme says."""
+        for s in _unique(s for alt in op.security_schemes for s in alt):
+            if s.location in ("query", "cookie") and s.param and s.param in self.params \
+                    and op.param(s.location, s.param) is None:
+                _set_credential(case, s, self.params[s.param])
+
+    def has_credentials(self, op: Operation) -> bool:
+        """Whether any credential the operation's security names is configured."""
+        case = Case(op, "auth", "", headers=self.base_headers(op))
+        self._credentials(op, case)
+        if {k.lower() for k in case.headers} & self._auth_header_names(op):
+            return True
+        return any(_credential(case, s) for alt in op.security_schemes for s in alt if _where(s) != "header")
 
     def base_headers(self, op: Operation) -> dict[str, str]:
         """Configured headers that apply: credentials only where the operation declares security."""
@@ -151,6 +168,7 @@ class Planner:
     def _base(self, op: Operation, phase: str, name: str, *, optional: bool = False,
               sample: dict[str, Any] | None = None) -> Case:
         case = Case(op, phase, name, headers=self.base_headers(op), seed=self.seed)
+        self._credentials(op, case)
         for p in op.parameters:
             if p.location == "header" and p.name.lower() in {h.lower() for h in case.headers}:
                 continue
@@ -309,32 +327,50 @@ class Planner:
         yield case
 
     def auth(self, op: Operation) -> Iterator[Case]:
+        """Without credentials, then with well-formed wrong credentials for each scheme, wherever it lives.
+
+        Each wrong-credential case keeps the other schemes of the same
+        requirement (an AND) as configured and drops every other
+        alternative (an OR), so a server that accepts it ignored the one
+        credential that was wrong.
+        """
         if not op.requires_auth:
             return
-        names = self._auth_header_names(op)
+        schemes = _unique(s for alt in op.security_schemes for s in alt)
         case = self._base(op, "auth", "without credentials")
-        case.headers = {k: v for k, v in case.headers.items() if k.lower() not in names}
-        case.expect, case.location, case.reason = REFUSE, "/header", "no credentials were sent"
-        case.meta["auth"] = "none"
+        for s in schemes:
+            _drop_credential(case, s)
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() not in self._auth_header_names(op)}
+        case.expect, case.location, case.reason = REFUSE, _auth_location(schemes), "no credentials were sent"
+        case.meta["auth"] = "none"  # a signer (core/auth.py) sends nothing either
         yield case
         signer = self.signed_by(op)
         if signer is not None and "stale" in {m.value for m in signer.modes}:
             case = self._base(op, "auth", "with a stale signature")
-            case.headers = {k: v for k, v in case.headers.items() if k.lower() not in names}
+            for s in schemes:
+                _drop_credential(case, s)
+            case.headers = {k: v for k, v in case.headers.items() if k.lower() not in self._auth_header_names(op)}
             case.expect, case.location = REFUSE, "/header/X-Sdk-Date"
             case.reason, case.meta["auth"] = "the request was signed 20 minutes ago (the docs allow 15)", "stale"
             yield case
-        case = self._base(op, "auth", "with wrong credentials")
-        for alt in op.security_schemes:
-            for s in alt:
-                if s.location == "header" and s.param:
-                    value = f"Bearer {BAD_CREDENTIAL}" if s.scheme == "bearer" else BAD_CREDENTIAL
-                    case.headers = {k: v for k, v in case.headers.items() if k.lower() != s.param.lower()}
-                    case.headers[s.param] = value
-            break
-        case.expect, case.location, case.reason = REFUSE, "/header", "the credentials are wrong"
-        case.meta["auth"] = "wrong"
-        yield case
+        wrong = [(alt, s) for alt in op.security_schemes for s in alt if _wrong_value(s, "") is not None]
+        for alt, scheme in wrong:
+            name = "with wrong credentials" if len(wrong) == 1 else f"with a wrong {scheme.name}"
+            case = self._base(op, "auth", name)
+            for other in schemes:
+                if other not in alt:
+                    _drop_credential(case, other)
+            value = _wrong_value(scheme, _credential(case, scheme) or "")
+            assert value is not None
+            _set_credential(case, scheme, value)
+            # a signer signs wrongly where its own scheme is the one under test, and not at all elsewhere
+            covered = signer is not None and (scheme.signer == signer.signer.name or
+                                              (signer.signer.satisfies is not None and
+                                               signer.signer.satisfies(scheme, signer.values)))
+            case.meta["auth"] = "wrong" if covered else "none"
+            case.expect, case.location = REFUSE, _auth_location([scheme])
+            case.reason = "the credentials are wrong" if len(wrong) == 1 else f"the {scheme.name} credential is wrong"
+            yield case
 
     def plan(self, op: Operation) -> list[Case]:
         return [*self.samples(op), *self.positive(op), *self.negative(op), *self.auth(op)]
@@ -387,6 +423,118 @@ class Planner:
                         yield from walk(items, here + "/0", depth + 1)
 
         yield from walk(root, "", 0)
+
+
+# -- credentials, per security scheme --------------------------------------------------------
+def _unique(schemes: Iterable[SecurityScheme]) -> list[SecurityScheme]:
+    out: list[SecurityScheme] = []
+    for s in schemes:
+        if s not in out:
+            out.append(s)
+    return out
+
+
+def _where(s: SecurityScheme) -> str | None:
+    """Where a scheme's credential travels: OAuth 2 and OpenID Connect tokens are bearer Authorization headers."""
+    if s.type in ("oauth2", "openIdConnect"):
+        return "header"
+    return s.location
+
+
+def _param(s: SecurityScheme) -> str | None:
+    return "Authorization" if s.type in ("oauth2", "openIdConnect") else s.param
+
+
+def _auth_location(schemes: list[SecurityScheme]) -> str:
+    """What an auth case varies: ``/header`` for header credentials, else ``/query/<name>`` or ``/cookie/<name>``."""
+    for s in schemes:
+        where, name = _where(s), _param(s)
+        if where in ("query", "cookie") and name:
+            return jp.join("", where, name)
+    return "/header"
+
+
+def _cookies(case: Case) -> tuple[str | None, list[tuple[str, str]]]:
+    key = next((k for k in case.headers if k.lower() == "cookie"), None)
+    pairs = []
+    for part in (case.headers.get(key, "") if key else "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            pairs.append((name, value))
+    return key, pairs
+
+
+def _set_cookie(case: Case, name: str, value: str | None) -> None:
+    key, pairs = _cookies(case)
+    pairs = [(n, v) for n, v in pairs if n != name] + ([(name, value)] if value is not None else [])
+    if key is not None:
+        del case.headers[key]
+    if pairs:
+        case.headers[key or "Cookie"] = "; ".join(f"{n}={v}" for n, v in pairs)
+
+
+def _credential(case: Case, s: SecurityScheme) -> str | None:
+    """The credential a case carries for a scheme, if any."""
+    where, name = _where(s), _param(s)
+    if not name:
+        return None
+    if where == "header":
+        return next((v for k, v in case.headers.items() if k.lower() == name.lower()), None)
+    if where == "query":
+        value = case.query.get(name)
+        return None if value is None else str(value)
+    if where == "cookie":
+        return dict(_cookies(case)[1]).get(name)
+    return None
+
+
+def _set_credential(case: Case, s: SecurityScheme, value: str) -> None:
+    where, name = _where(s), _param(s)
+    if not name:
+        return
+    if where == "header":
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() != name.lower()}
+        case.headers[name] = value
+    elif where == "query":
+        case.query[name] = value
+    elif where == "cookie":
+        _set_cookie(case, name, value)
+
+
+def _drop_credential(case: Case, s: SecurityScheme) -> None:
+    where, name = _where(s), _param(s)
+    if not name:
+        return
+    if where == "header":
+        case.headers = {k: v for k, v in case.headers.items() if k.lower() != name.lower()}
+    elif where == "query":
+        case.query.pop(name, None)
+    elif where == "cookie":
+        _set_cookie(case, name, None)
+
+
+def _wrong_value(s: SecurityScheme, current: str) -> str | None:
+    """A well-formed credential that is wrong: what a server that checks only the form would accept.
+
+    HTTP basic keeps the configured user name with a wrong password (a server that accepts any
+    password for a known user is caught); bearer and OAuth tokens are ``Bearer <wrong>``.
+    """
+    if _where(s) not in ("header", "query", "cookie") or not _param(s):
+        return None
+    if s.type in ("oauth2", "openIdConnect") or (s.type == "http" and s.scheme == "bearer"):
+        return f"Bearer {BAD_CREDENTIAL}"
+    if s.type == "http" and s.scheme == "basic":
+        user = "contracts"
+        scheme, _, encoded = current.partition(" ")
+        if scheme.lower() == "basic" and encoded:
+            try:
+                user = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")[0] or user
+            except (ValueError, UnicodeDecodeError):
+                pass
+        return "Basic " + base64.b64encode(f"{user}:{BAD_CREDENTIAL}".encode()).decode("ascii")
+    if s.type == "http" and s.scheme:
+        return f"{s.scheme.capitalize()} {BAD_CREDENTIAL}"
+    return BAD_CREDENTIAL
 
 
 def _has(doc: Any, at: str) -> bool:

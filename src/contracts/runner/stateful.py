@@ -1,12 +1,18 @@
 """Stateful chains read from the spec: OpenAPI links and ``x-pagination``.
 
+* Links: what each is for is read from its two operations (``link_role``);
+  its parameters and ``requestBody`` are runtime expressions (``expand``).
 * Round trip: a link with ``x-round-trip`` (createJob -> getJob) is followed
-  and what the first call sent is compared with what the second returns.
+  and what the first call sent is compared with what the second returns, as
+  the rule says; a plain link from a write to a read is compared generically
+  (runner/roundtrip.py); a linked delete is followed by a read of the same path.
 * Pagination: an operation with ``x-pagination`` is walked page by page.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Callable, Iterator
 
 from ..core import pointer as jp
@@ -17,6 +23,7 @@ from ..core.validator import Contract
 from .cases import NO_BODY, Case
 from .exchange import Context, Exchange
 from .plan import Planner
+from .roundtrip import branches, flag, generic_findings, gone_findings, properties
 from .values import valid
 
 Execute = Callable[[Case], Exchange]
@@ -68,10 +75,60 @@ def _find_op(contract: Contract, operation_id: str) -> Operation | None:
     return next((o for o in contract.operations if o.operation_id == operation_id), None)
 
 
+# -- what a link is for -----------------------------------------------------------
+WRITES = ("post", "put", "patch")
+ROUND_TRIP, READ, WRITE, DELETE, PAGE, FOLLOW = "round-trip", "read", "write", "delete", "page", "follow"
+
+
+def link_role(source: Operation, link: dict[str, Any], target: Operation) -> str:
+    """What following a link checks.
+
+    * ``round-trip`` — ``x-round-trip`` says precisely what must come back;
+    * ``read`` — a write (POST/PUT/PATCH with a body) linked to a GET: what was sent comes back;
+    * ``write`` — linked to a PUT/PATCH/POST: sent, its answer checked, its own links followed;
+    * ``delete`` — linked to a DELETE: afterwards a GET of the same path should be a documented 404;
+    * ``page`` — linked to an operation with ``x-pagination``: the next page;
+    * ``follow`` — anything else: sent, and its answer checked like any other.
+    """
+    if "x-round-trip" in link:
+        return ROUND_TRIP
+    if isinstance(target.extensions.get("x-pagination"), dict):
+        return PAGE
+    if target.method == "delete":
+        return DELETE
+    if target.method == "get" and source.method in WRITES and source.request_body is not None:
+        return READ
+    if target.method in WRITES:
+        return WRITE
+    return FOLLOW
+
+
+def _links(contract: Contract, op: Operation, response: Any) -> list[tuple[str, dict[str, Any], Operation, str]]:
+    """(name, link, target, role) of a documented response; deletes last, so the other links see the resource."""
+    out = []
+    for name, link in (response.links.items() if response is not None else ()):
+        if not isinstance(link, dict):
+            continue
+        target = _find_op(contract, str(link.get("operationId", "")))
+        if target is not None:
+            out.append((name, link, target, link_role(op, link, target)))
+    return sorted(out, key=lambda item: item[3] == DELETE)
+
+
+def _has_links(contract: Contract, op: Operation) -> bool:
+    """Does a success of ``op`` link to anything a stateful walk follows (pages are walked apart)?"""
+    return any(role != PAGE for r in op.responses.values() if r.is_success
+               for _, _, _, role in _links(contract, op, r))
+
+
 # -- round trip -----------------------------------------------------------------
-def round_trip_sources(planner: Planner, op: Operation) -> list[Case]:
-    """Create calls to follow: the docs sample, and a body with mandatory fields only."""
-    if not any("x-round-trip" in link for r in op.responses.values() for link in r.links.values()):
+def round_trip_sources(planner: Planner, op: Operation, contract: Contract | None = None) -> list[Case]:
+    """Calls whose links to follow: the docs samples, a body with mandatory fields only and, where the
+    docs give no sample, a body with every documented field."""
+    if contract is not None:
+        if not _has_links(contract, op):
+            return []
+    elif not any("x-round-trip" in link for r in op.responses.values() for link in r.links.values()):
         return []
     cases = []
     for case in planner.samples(op):
@@ -81,53 +138,161 @@ def round_trip_sources(planner: Planner, op: Operation) -> list[Case]:
     if op.request_body is not None:
         mt = op.request_body.content[planner.body_media(op)]
         if mt.schema is not None:
-            minimal.body = valid(mt.schema, op.spec.resolver.deref)
+            body = valid(mt.schema, op.spec.resolver.deref)
+            minimal.body = body if planner._body_valid(op, body) else planner.valid_body(op)
     cases.append(minimal)
+    if not cases[:-1] and op.request_body is not None:
+        full = full_body(planner, op)
+        if full is not NO_BODY and full != minimal.body:
+            case = planner._base(op, "stateful", "round trip from a body with every documented field")
+            case.body = full
+            cases.append(case)
     return cases
 
 
+def full_body(planner: Planner, op: Operation) -> Any:
+    """A valid body with every documented top-level field (each kept only if the body stays valid)."""
+    body = planner.valid_body(op)
+    if not isinstance(body, dict) or op.request_body is None:
+        return body
+    deref = op.spec.resolver.deref
+    for name, schema in properties(op.request_body.content[planner.body_media(op)].schema, deref).items():
+        if name in body or flag(schema, deref, "readOnly"):
+            continue
+        for branch in branches(schema, deref):
+            candidate = {**body, name: valid(branch, deref)}
+            if candidate[name] is not None and planner._body_valid(op, candidate):
+                body = candidate
+                break
+    return body
+
+
 def run_round_trips(contract: Contract, planner: Planner, op: Operation, execute: Execute) -> Iterator[list[Exchange]]:
-    for source in round_trip_sources(planner, op):
+    for source in round_trip_sources(planner, op, contract):
         yield from follow_links(contract, planner, execute(source), execute)
 
 
 def follow_links(contract: Contract, planner: Planner, first: Exchange, execute: Execute,
-                 only_round_trips: bool = True) -> Iterator[list[Exchange]]:
-    """Follow the links of a successful response: one [first, second] chain per link.
+                 only_round_trips: bool = True, depth: int = 0) -> Iterator[list[Exchange]]:
+    """Follow the links of a successful response; yield the chains a stateful check reads.
 
-    A link with ``x-round-trip`` is checked as a round trip; a link back to a
-    paginated operation is checked as the next page.
+    A link with ``x-round-trip`` is checked as that round trip, a plain link
+    from a write to a read as a generic one (``[write, read]``), a link to a
+    delete as ``[write, delete, read]`` (the read should be a documented 404),
+    a link back to a paginated operation as the next page (not with
+    ``only_round_trips``). A linked write is sent and its own links followed,
+    one level down. Links to writes and deletes are followed only from a
+    create (POST): the checker changes or deletes only what it created
+    itself, never what a read found. Parameters and a ``requestBody`` come
+    from the link's runtime expressions.
     """
     if first.outcome is None or first.outcome.kind != "success" or first.outcome.response is None:
         return  # positive_data_acceptance speaks for a failed create
-    for link_name, link in first.outcome.response.links.items():
-        round_trip = "x-round-trip" in link
-        if only_round_trips and not round_trip:
+    created = depth > 0 or first.case.operation.method == "post"
+    for link_name, link, target, role in _links(contract, first.case.operation, first.outcome.response):
+        if (role == PAGE and only_round_trips) or (role in (WRITE, DELETE) and not created):
             continue
-        target = _find_op(contract, str(link.get("operationId", "")))
-        if target is None:
-            continue
-        case = planner._base(target, "stateful", f"{link_name} after {first.case.name}")
-        resolved = True
-        for name, expression in (link.get("parameters") or {}).items():
-            value = evaluate(expression, first)
-            p = next((p for p in target.parameters if p.name == name), None)
-            if p is None:
-                continue
-            if value is _MISSING:
-                resolved = resolved and not str(expression).startswith("$response")
-                continue
-            case.set_param(p.location, name, value)
-        if not resolved:
+        case = _linked_case(planner, first, link_name, link, target, role)
+        if case is None:
             continue  # e.g. the last page has no next marker
-        if round_trip:
-            case.meta = {"link": link_name, "rule": link["x-round-trip"]}
-        else:
+        if role == ROUND_TRIP:
+            case.meta = {"link": link_name, "rule": link["x-round-trip"], "check": "stateful_round_trip"}
+        elif role == READ:
+            case.meta = {"link": link_name, "generic": True, "check": "stateful_round_trip"}
+        elif role == PAGE:
             meta = page_meta(target, case)
             if meta is None:
                 continue
-            case.meta = {"link": link_name, **meta}
-        yield [first, execute(case)]
+            case.meta = {"link": link_name, **meta, "check": "pagination"}
+        else:
+            case.meta = {"link": link_name}
+        second = execute(case)
+        if role in (ROUND_TRIP, READ, PAGE):
+            yield [first, second]
+        elif role == DELETE:
+            gone = _read_after_delete(planner, second, link_name)
+            if gone is not None:
+                yield [first, second, execute(gone)]
+        elif role == WRITE and depth == 0:
+            yield from follow_links(contract, planner, second, execute, only_round_trips, depth + 1)
+
+
+def _linked_case(planner: Planner, first: Exchange, link_name: str, link: dict[str, Any], target: Operation,
+                 role: str) -> Case | None:
+    """The request a link describes, or None when a value it needs from the answer is absent."""
+    case = planner._base(target, "stateful", f"{link_name} after {first.case.name}")
+    for name, expression in (link.get("parameters") or {}).items():
+        location, _, bare = str(name).partition(".")
+        if location not in ("path", "query", "header", "cookie"):
+            location, bare = "", str(name)
+        p = next((p for p in target.parameters if p.name == bare and location in ("", p.location)), None)
+        if p is None:
+            continue
+        value = expand(expression, first)
+        if value is _MISSING:
+            if _from_response(expression) or (p.required and p.location == "path"):
+                return None
+            continue
+        case.set_param(p.location, p.name, value)
+    if target.request_body is not None:
+        if "requestBody" in link:
+            body = expand(link["requestBody"], first)
+            if body is _MISSING:
+                return None
+            case.body, case.content_type = body, planner.body_media(target)
+        elif role == WRITE:
+            full = full_body(planner, target)
+            if full is not NO_BODY:
+                case.body = full
+    return case
+
+
+def _from_response(expression: Any) -> bool:
+    text = str(expression)
+    return text.startswith("$response") or text.startswith("{$response")
+
+
+def expand(value: Any, exchange: Exchange) -> Any:
+    """A link value: a runtime expression, ``{expression}``, text embedding them, or a literal (walked)."""
+    if isinstance(value, str):
+        if value.startswith("$"):
+            return evaluate(value, exchange)
+        if value.startswith("{$") and value.endswith("}") and value.count("{") == 1:
+            return evaluate(value[1:-1], exchange)
+        if "{$" in value:
+            def one(match: Any) -> str:
+                found = evaluate(match.group(1), exchange)
+                if found is _MISSING:
+                    raise LookupError(match.group(1))
+                return found if isinstance(found, str) else json.dumps(found)
+            try:
+                return re.sub(r"\{(\$[^{}]+)\}", one, value)
+            except LookupError:
+                return _MISSING
+        return value
+    if isinstance(value, dict):
+        out = {k: expand(v, exchange) for k, v in value.items()}
+        return _MISSING if any(v is _MISSING for v in out.values()) else out
+    if isinstance(value, list):
+        items = [expand(v, exchange) for v in value]
+        return _MISSING if any(v is _MISSING for v in items) else items
+    return value
+
+
+def _read_after_delete(planner: Planner, deleted: Exchange, link_name: str) -> Case | None:
+    """A GET of what was just deleted, where the docs document a 404 for that GET (else nothing to expect)."""
+    if deleted.outcome is None or deleted.outcome.kind != "success":
+        return None
+    op = deleted.case.operation
+    read = next((o for o in op.spec.operations if o.path == op.path and o.method == "get"), None)
+    if read is None or "404" not in read.responses:
+        return None
+    case = planner._base(read, "stateful", f"read after {link_name}")
+    if any(p.name not in deleted.case.path_params for p in read.params("path")):
+        return None
+    case.path_params = dict(deleted.case.path_params)
+    case.meta = {"link": link_name, "gone": True, "check": "stateful_round_trip"}
+    return case
 
 
 def _diff(sent: Any, stored: Any, at: str, schema: Any = None,
@@ -196,7 +361,14 @@ def _defaults(op: Operation, sent: Any, stored: Any, at: str = "", schema: Any =
 
 
 def round_trip_findings(ctx: Context) -> Iterator[Finding]:
+    meta = ctx.chain[-1].case.meta if ctx.chain else {}
+    if meta.get("gone"):
+        yield from gone_findings(ctx)
+        return
     if len(ctx.chain) != 2:
+        return
+    if meta.get("generic"):
+        yield from generic_findings(ctx)
         return
     first, second = ctx.chain
     rule = second.case.meta.get("rule") or {}

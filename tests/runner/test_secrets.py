@@ -49,7 +49,9 @@ def echo_url() -> Iterator[str]:
         yield url
 
 
-SECRET = st.text(alphabet=string.ascii_letters + string.digits + "-._~+/=:@!$&*,;%", min_size=8, max_size=40)
+# A marker in front keeps a secret's first characters (checked after a cut) from being ordinary report text.
+SECRET = st.text(alphabet=string.ascii_letters + string.digits + "-._~+/=:@!$&*,;%", min_size=6,
+                 max_size=40).map(lambda s: "Qz" + s)
 
 
 def forms(secret: str) -> list[str]:
@@ -59,7 +61,7 @@ def forms(secret: str) -> list[str]:
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(secret=SECRET)
 def test_an_echoing_server_leaks_no_secret_into_any_artefact(echo_url: str, tmp_path_factory: Any, secret: str,
                                                             capsys: pytest.CaptureFixture[str]) -> None:

@@ -131,7 +131,7 @@ class Planner:
         return valid(p.schema, op.spec.resolver.deref)
 
     def _auth_header_names(self, op: Operation) -> set[str]:
-        names = {s.param.lower() for alt in op.security_schemes for s in alt
+        names = {(_param(s) or "").lower() for alt in op.security_schemes for s in alt
                  if _where(s) == "header" and _param(s)}
         signer = self.signed_by(op)
         if signer is not None:

@@ -162,6 +162,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
                    "bearer, basic, header, or a plug-in's.")
 @click.option("--auth-option", "auth_options", multiple=True, metavar="NAME=VALUE",
               help="An option of the --auth signer, e.g. project_id=... (secrets are better left in the environment).")
+@click.option("--max-time", type=float, default=None, metavar="SECONDS",
+              help="Cap the whole run: it stops, reports what ran, and exits by its findings.")
 @click.option("--rate-limit", default=None, metavar="N/PERIOD",
               help="At most N requests per period for the whole run, e.g. 20/s or 100/60s (OceanConnect's quota).")
 @click.option("--undocumented-fields", is_flag=True,
@@ -171,8 +173,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
           exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
-          auth_options: Sequence[str], rate_limit: str | None, undocumented_fields: bool, baseline: str | None,
-          write_baseline: str | None) -> None:
+          auth_options: Sequence[str], max_time: float | None, rate_limit: str | None, undocumented_fields: bool,
+          baseline: str | None, write_baseline: str | None) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .runner.session import Options
 
@@ -180,7 +182,7 @@ def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], pa
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
                       undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options,
-                      rate_limit=rate_limit)
+                      rate_limit=rate_limit, max_time=max_time)
     raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
 
 
@@ -234,7 +236,7 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
     if report_dir:
         for path in check_report.write(report, report_dir):
             out.print(f"wrote {path}")
-    if write_baseline and not result.setup_error and not result.interrupted:
+    if write_baseline and not result.setup_error and not result.interrupted and not result.stopped:
         out.print(f"wrote {baselines.write(write_baseline, report.findings, command='check')}")
     if result.setup_error:
         _fail(session.contract.redactor.scrub(result.setup_error))
@@ -243,6 +245,8 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
         _fail("interrupted; the reports cover what ran so far" + (" (the baseline was not written)"
                                                                    if write_baseline else ""))
         return EXIT_INTERRUPTED
+    if result.stopped:
+        out.print(f"stopped at --max-time {options.max_time:g} s; the reports cover what ran")
     return result.exit_code
 
 

@@ -49,3 +49,22 @@ def test_lenient_acceptances_of_one_kind_fold_into_one_finding() -> None:
 def test_errors_come_first() -> None:
     merged = merge([f("/body/b", severity=Severity.INFO), f("/body/a", severity=Severity.ERROR)])
     assert [m.severity for m in merged] == [Severity.ERROR, Severity.INFO]
+
+
+def test_causes_beyond_the_cap_are_counted_in_one_finding_with_the_firmest_severity() -> None:
+    from contracts.core.merge import Folder
+
+    folder = Folder(max_causes=3)
+    for n in range(10):
+        folder.add(f(f"/header/x-{n}", Kind.UNDOCUMENTED_HEADER, check="response_headers_conformance",
+                     severity=Severity.INFO))
+    folder.add(f("/header/x-9", Kind.UNDOCUMENTED_HEADER, check="response_headers_conformance",
+                 severity=Severity.INFO))  # a repeat of an unlisted cause
+    folder.add(f("/header/x-late", Kind.MISSING_FIELD, check="response_headers_conformance"))
+    found = folder.findings()
+    listed = [x for x in found if x.kind != Kind.MORE_CAUSES]
+    more = [x for x in found if x.kind == Kind.MORE_CAUSES]
+    assert len(listed) == 3 and len(more) == 1
+    assert more[0].extra["causes"] == 8 and more[0].count == 9
+    assert more[0].severity is Severity.ERROR  # the error among them still fails the run
+    assert more[0].message.startswith("8 more distinct causes of response_headers_conformance were not listed")

@@ -95,7 +95,11 @@ class CompiledSchema:
         if key is not None and key in self._seen:
             self._seen.move_to_end(key)
             return list(self._seen[key])
-        found = classify_all(self.iter_errors(instance), base)
+        try:
+            found = classify_all(self.iter_errors(instance), base)
+        except RecursionError:  # python-jsonschema recurses per level: a body this deep is refused as such
+            found = [Violation(Kind.SCHEMA_MISMATCH, base, "the body nests too deeply to be explained field by "
+                                                           "field; it does not match the documented schema")]
         if not found:  # the two engines disagree: say so rather than pass silently
             found = [Violation(Kind.SCHEMA_MISMATCH, base, "the body does not match the documented schema")]
         if key is not None:
@@ -106,4 +110,8 @@ class CompiledSchema:
 
     def detailed(self, instance: Any, base: str = "") -> list[Violation]:
         """Every violation, from python-jsonschema alone (the reference path)."""
-        return classify_all(self.iter_errors(instance), base)
+        try:
+            return classify_all(self.iter_errors(instance), base)
+        except RecursionError:
+            return [Violation(Kind.SCHEMA_MISMATCH, base, "the value nests too deeply to be explained field by "
+                                                          "field")]

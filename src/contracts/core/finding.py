@@ -47,6 +47,8 @@ class Kind:
     PAGINATION = "pagination"
     TRANSPORT = "transport-error"
     THROTTLED = "throttled"
+    MORE_CAUSES = "more-causes"  # causes beyond the per-check cap, counted in one finding
+    TOO_MANY_HEADERS = "too-many-headers"
 
 
 @dataclass(frozen=True)

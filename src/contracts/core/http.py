@@ -98,6 +98,7 @@ class Response:
     truncated: bool = False  # the body was cut at the size cap
     size: int | None = None  # bytes seen (or announced) when truncated
     elapsed: float | None = None
+    dropped_headers: int = 0  # response headers beyond the caps, left out of ``headers``
     _json: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     def header(self, name: str) -> str | None:

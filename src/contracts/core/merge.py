@@ -109,14 +109,42 @@ def _common(pointers: list[str]) -> str:
     return "/".join(out)
 
 
-class Folder:
-    """Folds findings into causes as they come (bounded memory: one group per cause)."""
+MAX_CAUSES = 50  # causes listed per operation and check; the rest are counted in one finding
+OVERFLOW_MEMORY = 100_000  # identities of unlisted causes remembered (so repeats are not counted twice)
 
-    def __init__(self) -> None:
+
+@dataclass
+class _Overflow:
+    """Causes of one (operation, check) beyond MAX_CAUSES: counted, with the firmest severity among them."""
+
+    first: Finding
+    causes: int = 0
+    occurrences: int = 0
+
+    def add(self, f: Finding) -> None:
+        self.occurrences += f.count
+        if f.severity.rank < self.first.severity.rank:
+            self.first = f
+
+
+class Folder:
+    """Folds findings into causes as they come, in bounded memory.
+
+    One group per cause, and at most ``max_causes`` causes per operation and
+    check: a server that answers with a thousand undocumented headers, or
+    random names, costs one line saying how many more there were.
+    """
+
+    def __init__(self, max_causes: int = MAX_CAUSES) -> None:
         self._groups: dict[Identity, _Group] = {}
+        self._per_check: dict[tuple[str, str], int] = {}
+        self._overflow: dict[tuple[str, str], _Overflow] = {}
+        self._overflowed: set[Identity] = set()
+        self.max_causes = max_causes
 
     def __contains__(self, f: Finding) -> bool:
-        return identity(f) in self._groups
+        key = identity(f)
+        return key in self._groups or key in self._overflowed
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -125,8 +153,24 @@ class Folder:
         key = identity(f)
         group = self._groups.get(key)
         if group is None:
+            where = (f.operation, f.check or "")
+            if self._per_check.get(where, 0) >= self.max_causes:
+                over = self._overflow.get(where)
+                if over is None:
+                    over = self._overflow[where] = _Overflow(f)
+                if key not in self._overflowed:
+                    over.causes += 1
+                    if len(self._overflowed) < OVERFLOW_MEMORY:  # beyond it, repeats count as new causes
+                        self._overflowed.add(key)
+                over.add(f)
+                return
+            self._per_check[where] = self._per_check.get(where, 0) + 1
             group = self._groups[key] = _Group(f)
         group.add(f)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.add(f)
 
     def replace(self, minimal: Mapping[Identity, Finding]) -> None:
         """Where hypothesis shrank a failing case, its minimal reproduction stands for the cause."""
@@ -137,6 +181,13 @@ class Folder:
     def findings(self) -> list[Finding]:
         """One finding per cause, counting the occurrences; errors first."""
         out = [g.finding() for g in self._groups.values()]
+        for (operation, check), over in self._overflow.items():
+            f = over.first
+            out.append(f.with_(kind=Kind.MORE_CAUSES, location="", count=over.occurrences, evidence=None,
+                               message=f"{over.causes} more distinct causes of {check or 'this check'} were not "
+                                       f"listed (at most {self.max_causes} per operation and check); the firmest "
+                                       f"of them: {f.kind} at {f.location or '/'}: {f.message}",
+                               extra={"causes": over.causes}))
         return sorted(out, key=lambda f: (f.severity.rank, f.sort_key))
 
 

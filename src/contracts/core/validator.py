@@ -359,6 +359,11 @@ class Contract:
                 yield self._make(op, Kind.MISSING_FIELD, Basis.STATED, jp.join("/header", name),
                                  f"documented response header {h.name!r} is missing", CHECK_HEADERS,
                                  request, response)
+        if response.dropped_headers:
+            yield self._make(op, Kind.TOO_MANY_HEADERS, Basis.IMPLIED, "/header",
+                             f"the response has {response.dropped_headers} more headers than the caps allow "
+                             f"(a count and a total size); they were not checked", CHECK_HEADERS, request, response,
+                             "a server that sends this many headers is likely misbehaving")
         for name, _ in response.headers:
             lowered = name.lower()
             if lowered not in doc.headers and lowered not in STANDARD_HEADERS:

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..core import validator as v
 from ..core.finding import Finding, Kind
-from ..core.severity import Basis, basis_of_kind
+from ..core.severity import Basis, Grounds, basis_of_kind, reweigh
 from ..core.spec import Operation
 from .cases import ACCEPT, REFUSE, REJECT
 from .exchange import Context, Exchange
@@ -31,11 +31,17 @@ class Check:
 
 def _core(name: str) -> CheckFn:
     def run(ctx: Context) -> Iterator[Finding]:
+        response = ctx.exchange.response
         for f in ctx.exchange.core_findings(ctx.contract):
             if f.check != name:
                 continue
-            if name == v.CHECK_STATUS and ctx.exchange.response is not None and ctx.exchange.response.status >= 500:
+            if name == v.CHECK_STATUS and response is not None and response.status >= 500:
                 continue  # an undocumented 5xx is not_a_server_error's finding
+            if (name == v.CHECK_STATUS and response is not None and 400 <= response.status < 500
+                    and ctx.case.expect == REJECT):
+                # the invalid input was refused, only with a status the docs do not list: what they imply
+                f = reweigh(f, Grounds(Basis.IMPLIED, "the invalid input was refused, with a status the docs "
+                                                      "do not list for it"), strict=ctx.contract.strict)
             yield f.with_(seed=ctx.case.seed, extra={**f.extra, "case": ctx.case.name, "phase": ctx.case.phase})
     return run
 

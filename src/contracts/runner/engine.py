@@ -15,7 +15,7 @@ from typing import Any, Iterable, Protocol
 from ..core import pointer as jp
 from ..core.finding import Finding, Kind, Severity, count_by_severity
 from ..core.http import Request, loads, unsendable
-from ..core.merge import identity, merge
+from ..core.merge import Folder, identity
 from ..core.severity import Basis, Grounds, decide, reweigh
 from ..core.spec import Operation
 from ..core.validator import Contract
@@ -90,6 +90,7 @@ class RunResult:
     requests: int = 0
     duration: float = 0.0
     interrupted: bool = False
+    stopped: str | None = None  # why the run stopped early on its own: "max-time"
     setup_error: str | None = None
     skipped_entries: int = 0  # HAR entries outside --base-url
     unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
@@ -146,6 +147,7 @@ class RunResult:
             "cases": sum(self.cases.values()),
             "requests": self.requests,
             "interrupted": self.interrupted,
+            **({"stopped": self.stopped} if self.stopped else {}),
             **({"skipped_entries": self.skipped_entries} if self.skipped_entries else {}),
             **({"not_sendable": sum(self.unsendable.values()), "not_sendable_reasons": dict(
                 sorted(self.unsendable.items(), key=lambda kv: -kv[1])[:10])} if self.unsendable else {}),
@@ -158,10 +160,47 @@ class RunResult:
         }
 
 
+# The circuit breaker: a target that never answered is unreachable once timeouts in a row reach
+# UNREACHABLE_AFTER or UNREACHABLE_SECONDS of waiting (under 15 s whatever --timeout is). Once it
+# has answered, an operation that times out HANGING_AFTER times in a row is left alone: its
+# remaining cases are skipped (the timeouts stand as its finding) and the run goes on.
+UNREACHABLE_AFTER = 3
+UNREACHABLE_SECONDS = 10.0
+HANGING_AFTER = 3
+KEY_MEMORY = 20_000  # exact (operation, check, location, kind) keys kept for shrinking decisions
+
+
+class _Collected:
+    """Every finding of a run, folded into causes as it comes, so memory stays bounded."""
+
+    def __init__(self) -> None:
+        self.folder = Folder()
+        self.keys: set[tuple[str, str, str, str]] = set()
+
+    def append(self, f: Finding) -> None:
+        self.folder.add(f)
+        if len(self.keys) < KEY_MEMORY:
+            self.keys.add((f.operation, f.check or "", f.location, f.kind))
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.append(f)
+
+    def findings(self, minimal: dict[Any, Finding] | None = None) -> list[Finding]:
+        self.folder.replace(minimal or {})
+        return self.folder.findings()
+
+    def __eq__(self, other: object) -> bool:
+        return self.folder.findings() == other if isinstance(other, list) else NotImplemented
+
+    def __len__(self) -> int:
+        return len(self.folder)
+
+
 class Runner:
     def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
                  seed: int = 0, max_examples: int = 0, observer: Observer | None = None, fuzzer: Any = None,
-                 workers: int = 1, limiter: Any = None) -> None:
+                 workers: int = 1, limiter: Any = None, deadline: float | None = None) -> None:
         self.contract = contract
         self.transport = transport
         self.planner = planner
@@ -171,7 +210,11 @@ class Runner:
         self.max_examples = max_examples
         self.workers = max(1, workers)
         self.observer = observer or _Silent()
-        self._raw: list[Finding] = []
+        self._raw = _Collected()
+        self.deadline = deadline  # time.monotonic() past which the run stops (--max-time)
+        self._in_a_row = 0  # timeouts in a row (the circuit breaker)
+        self._waited = 0.0  # seconds spent in those timeouts
+        self._hanging: dict[str, int] = {}  # operation -> timeouts in a row (HANGING_AFTER: skipped)
         self._answered = 0
         self._timeouts = 0
         self._sent = 0
@@ -201,9 +244,15 @@ class Runner:
             return self._not_sent(case, request, refused)
         if case.phase != "generated":
             self._weigh(case, request)
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _TimeUp()
+        if self._hanging.get(case.operation.operation_id, 0) >= HANGING_AFTER:
+            return self._not_sent(case, request, f"{case.operation.operation_id} timed out {HANGING_AFTER} times "
+                                                 f"in a row: its remaining cases were skipped")
         if self.limiter is not None:
             self.limiter.wait()
         self._sent += 1
+        began = time.monotonic()
         try:
             response = self.transport.send(request)
         except TransportError as exc:
@@ -214,6 +263,7 @@ class Runner:
                 raise _SetupFailure(exc.message) from None
             if exc.kind == "timeout":
                 self._timeouts += 1
+                self._breaker(case.operation.operation_id, time.monotonic() - began)
             ex = Exchange(case, request, None, None, exc.message)
             self._raw.append(Finding(operation=case.operation.operation_id, kind=Kind.TRANSPORT,
                                      severity=decide(Basis.STATED), location="", message=exc.message,
@@ -222,9 +272,22 @@ class Runner:
                                      extra={"case": case.name, "phase": case.phase}, basis=Basis.STATED.value))
             return ex
         self._answered += 1
+        self._in_a_row, self._waited = 0, 0.0
+        self._hanging.pop(case.operation.operation_id, None)
         self._remember(request)
         outcome = self.contract.outcome(case.operation, response)
         return Exchange(case, request, response, outcome)
+
+    def _breaker(self, operation: str, waited: float) -> None:
+        """A target that never answered is a set-up error (with the reports of what ran); an operation
+        that keeps timing out on a target that does answer is skipped from then on."""
+        self._in_a_row += 1
+        self._waited += waited
+        self._hanging[operation] = self._hanging.get(operation, 0) + 1
+        if self._answered == 0 and (self._in_a_row >= UNREACHABLE_AFTER or self._waited >= UNREACHABLE_SECONDS):
+            raise _SetupFailure(f"{self.transport.description}: unreachable: {self._in_a_row} request(s) in a row "
+                                f"got no answer within --timeout ({self._waited:.1f} s in all); is the server up, "
+                                f"and is --timeout long enough?")
 
     def _not_sent(self, case: Case, request: Any, reason: str) -> Exchange:
         """A request the client cannot send is the tool's own problem: counted, never a finding."""
@@ -420,6 +483,8 @@ class Runner:
                     self._operation_findings(op, self._valid.get(op.operation_id, []))
         except _SetupFailure as exc:
             result.setup_error = str(exc)
+        except _TimeUp:
+            result.stopped = "max-time"
         except KeyboardInterrupt:
             result.interrupted = True
         finally:
@@ -431,7 +496,7 @@ class Runner:
             result.setup_error = (f"{self.transport.description}: every request timed out "
                                   f"({self._sent} sent); is the server up, and is --timeout long enough?")
         result.unsendable = self._unsendable
-        result.findings = merge(self._raw, {identity(f): f for f in self._minimal.values()})
+        result.findings = self._raw.findings({identity(f): f for f in self._minimal.values()})
         return result
 
     # -- generated cases ---------------------------------------------------------------
@@ -462,7 +527,7 @@ class Runner:
         return _Generation(pool, [pool.apply_async(_generate_task, task) for task in tasks])
 
     def _finish_generation(self, result: RunResult, ops: list[Operation], modes: list[bool], pool: Any) -> None:
-        known = {(f.operation, f.check or "", f.location, f.kind) for f in self._raw}
+        known = set(self._raw.keys)
         tasks = self._tasks(ops, modes)
         explored: list[tuple[Operation, bool, list[Any]]] = []
         if pool is None:
@@ -479,6 +544,10 @@ class Runner:
                     if part.error is not None:  # a bug in a worker, returned as text: it ends the run
                         raise GenerationWorkerError(ops[index], negative, part.error)
                     self._absorb(result, ops[index], part)
+                    if part.setup is not None:
+                        raise _SetupFailure(part.setup)
+                    if part.time_up:
+                        raise _TimeUp()
                     self._cannot(result, ops[index], negative, part.cannot)
                     explored.append((ops[index], negative, part.keys))
                 pool.pool.close()
@@ -498,6 +567,7 @@ class Runner:
 
     def _absorb(self, result: RunResult, op: Operation, part: "_Part") -> None:
         self._raw.extend(part.findings)
+        self._raw.keys.update(part.keys_seen)
         for name, n in part.cases.items():
             result.cases[name] = result.cases.get(name, 0) + n
         for name, checks in part.applied.items():
@@ -553,6 +623,10 @@ class _SetupFailure(Exception):
     pass
 
 
+class _TimeUp(Exception):
+    """--max-time ran out: the run stops where it is and reports what ran."""
+
+
 class GenerationWorkerError(RuntimeError):
     """A generation worker hit a bug; its traceback came back as text (see ``_generate_task``).
 
@@ -582,6 +656,9 @@ class _Part:
     unsendable: dict[str, int]
     cannot: str | None = None  # why no case could be generated for this operation and mode
     error: str | None = None  # a bug in the worker, as text: exceptions do not always survive pickling
+    setup: str | None = None  # the target became unreachable (the circuit breaker), as text
+    time_up: bool = False  # --max-time ran out while this task generated
+    keys_seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
 
 _FORKED: Any = None  # (runner, operations), inherited by forked workers
@@ -617,18 +694,25 @@ def _generate_task(index: int, negative: bool) -> _Part:
     """Runs in a forked worker: a fresh connection, empty collectors, one (operation, mode)."""
     parent, ops = _FORKED
     runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
-                    max_examples=parent.max_examples, fuzzer=parent.fuzzer, limiter=parent.limiter)
+                    max_examples=parent.max_examples, fuzzer=parent.fuzzer, limiter=parent.limiter,
+                    deadline=parent.deadline)
     runner._answered = 1  # a refused connection here is a finding; set-up problems show in the parent
     op = ops[index]
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
+    setup, time_up, keys = None, False, []
     try:
         keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
+    except _SetupFailure as exc:  # what ran so far comes back with it
+        setup = str(exc)
+    except _TimeUp:
+        time_up = True
     except Exception:  # sent back as text: an exception that does not unpickle would hang the parent
         import traceback
 
         return _Part([], [], {}, {}, {}, {}, 0, 0, 0, {}, error=traceback.format_exc(limit=-8).strip())
     finally:
         runner.transport.close()
-    return _Part(runner._raw, keys, result.cases, result.applied, runner._valid, runner._first_valid,
+    return _Part(runner._raw.findings(), keys, result.cases, result.applied, runner._valid, runner._first_valid,
                  runner._sent, runner._answered - 1, runner._timeouts, runner._unsendable,
-                 cannot=runner.fuzzer.cannot_generate(op, negative))
+                 cannot=runner.fuzzer.cannot_generate(op, negative), setup=setup, time_up=time_up,
+                 keys_seen=runner._raw.keys)

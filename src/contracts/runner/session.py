@@ -58,6 +58,7 @@ class Options:
     auth: str | None = None  # a registered signer (core/auth.py), e.g. huawei-aksk
     auth_options: Sequence[str] = ()  # name=value options of the signer
     rate_limit: str | None = None  # e.g. 20/s or 100/60s, for the whole run (all workers together)
+    max_time: float | None = None  # seconds for the whole run; it stops and reports what ran
 
 
 @dataclass
@@ -81,9 +82,12 @@ class Session:
         import os
 
         workers = self.options.workers or os.cpu_count() or 1
+        import time
+
+        deadline = time.monotonic() + self.options.max_time if self.options.max_time else None
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
                       max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers,
-                      limiter=self.limiter)
+                      limiter=self.limiter, deadline=deadline)
 
     def selected_operations(self) -> list[Any]:
         wanted = list(self.options.operations)
@@ -106,6 +110,8 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     """Everything `contracts check` needs; raises UsageError/SpecError on bad input."""
     if options.timeout <= 0:
         raise UsageError(f"--timeout must be positive, not {options.timeout}")
+    if options.max_time is not None and options.max_time <= 0:
+        raise UsageError(f"--max-time must be positive, not {options.max_time}")
     if options.max_examples < 0:
         raise UsageError(f"--max-examples must be 0 or more, not {options.max_examples}")
     headers = dict(parse_header(h) for h in options.headers)

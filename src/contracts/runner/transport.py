@@ -1,8 +1,9 @@
 """Sending a request: over HTTP with hard limits, or in-process to an ASGI app.
 
-A slow or hanging server is cut off by the per-request timeout (connect,
-read and a total deadline while streaming); a body above the cap is not
-loaded whole. Connection and TLS failures are set-up errors, not findings.
+A slow, hanging or dripping server is cut off by one deadline per request
+(connect, headers and body together); a body above the cap is not loaded
+whole, and response headers beyond a count and size cap are counted, not
+kept. Connection and TLS failures are set-up errors, not findings.
 
 A request the HTTP client refuses to build or send (a header it rejects, a
 documented ``Content-Length`` that disagrees with the body) is "unsendable":
@@ -45,14 +46,160 @@ class Transport(Protocol):
 
 @dataclass
 class Limits:
-    timeout: float = 10.0
+    timeout: float = 10.0  # one deadline per request: connect, headers, body and slow drip alike
     body_limit: int = 10 * 1024 * 1024
+    max_headers: int = 200  # response headers kept; the rest are counted, never checked one by one
+    max_header_bytes: int = 64 * 1024  # total size of the response headers kept
 
 
-def _read_capped(stream: Any, limit: int, deadline: float, url: str) -> tuple[bytes, bool, int]:
+@dataclass(frozen=True)
+class Tls:
+    """How to reach HTTPS targets: a CA bundle, no verification (warned), a client certificate, a proxy."""
+
+    cacert: str | None = None
+    insecure: bool = False
+    cert: str | None = None  # client certificate (PEM), with its key inside or in ``key``
+    key: str | None = None
+    proxy: str | None = None  # otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment
+
+    def context(self) -> ssl.SSLContext | bool:
+        """What httpx verifies with; UsageError (one line, naming the file) when a file cannot be used."""
+        from ..core.errors import UsageError
+
+        if not (self.cacert or self.cert or self.insecure):
+            return True
+        try:
+            context = ssl.create_default_context(cafile=self.cacert) if self.cacert else \
+                ssl.create_default_context()
+        except (OSError, ssl.SSLError) as exc:
+            raise UsageError(f"--cacert {self.cacert}: not a readable CA bundle ({_first_line(exc)})") from None
+        if self.insecure:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if self.cert:
+            try:
+                context.load_cert_chain(self.cert, self.key)
+            except (OSError, ssl.SSLError) as exc:
+                raise UsageError(f"--cert {self.cert}: not a usable client certificate and key "
+                                 f"({_first_line(exc)})") from None
+        return context
+
+
+class HttpTransport:
+    """httpx over the network: one total deadline per request, capped bodies and headers.
+
+    Requests run on httpx's async client in a private event loop, so the
+    deadline is a real one (``asyncio.wait_for`` cancels a read that a
+    server drips a byte at a time, which a per-read timeout never ends). A
+    reused keep-alive connection that the server closed before answering is
+    retried once on a fresh one; nothing else is retried.
+    """
+
+    def __init__(self, base_url: str, limits: Limits | None = None, *, verify: Any = True,
+                 tls: Tls | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.description = self.base_url
+        self.limits = limits or Limits()
+        self.tls = tls or Tls(insecure=verify is False)
+        self._verify = self.tls.context()
+        self._loop = asyncio.new_event_loop()
+        self._client = self._new_client()
+
+    def _new_client(self) -> httpx.AsyncClient:
+        t = self.limits.timeout
+        kwargs: dict[str, Any] = {}
+        if self.tls.proxy:
+            kwargs["proxy"] = self.tls.proxy
+        return httpx.AsyncClient(timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t), follow_redirects=False,
+                                 verify=self._verify, trust_env=True, **kwargs)
+
+    def fresh(self) -> "HttpTransport":
+        """A new connection pool (a forked worker must not share the parent's sockets)."""
+        return HttpTransport(self.base_url, self.limits, tls=self.tls)
+
+    def send(self, request: Request) -> Response:
+        url = request.url
+        mismatch = _length_mismatch(request)
+        if mismatch:  # h11 would send the head, then refuse the body: refuse before anything leaves
+            raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {mismatch}")
+        started = time.monotonic()
+        try:
+            return self._loop.run_until_complete(asyncio.wait_for(self._send(request, started),
+                                                                  self.limits.timeout))
+        except asyncio.TimeoutError:
+            self._reset()  # a cancelled read leaves its connection in an unknown state
+            raise TransportError("timeout", f"{url}: no answer within {self.limits.timeout:g} s (connect, headers and body)") from None
+
+    async def _send(self, request: Request, started: float) -> Response:
+        url = request.url
+        try:
+            req = self._client.build_request(request.method, url, headers=list(request.headers),
+                                             content=request.body)
+        except Exception as exc:  # an URL or header httpx cannot represent: nothing left the machine
+            raise TransportError("unsendable", f"{url}: the HTTP client cannot build it: {_describe(exc)}") from None
+        for attempt in (1, 2):
+            try:
+                return await self._exchange(req, started)
+            except httpx.RemoteProtocolError as exc:
+                if attempt == 1 and "without sending" in str(exc):  # a keep-alive connection closed under us
+                    continue
+                raise TransportError("protocol", f"{url}: the connection broke: {_first_line(exc)}") from None
+            except httpx.TimeoutException:
+                raise TransportError("timeout", f"{url}: no answer within {self.limits.timeout:g} s") from None
+            except httpx.ConnectError as exc:
+                raise _connect_error(url, exc) from None
+            except httpx.ProxyError as exc:
+                raise TransportError("connect", f"{url}: the proxy refused or failed: {_first_line(exc)}") from None
+            except httpx.LocalProtocolError as exc:  # refused before a byte was sent: the tool's own problem
+                raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: "
+                                                   f"{_first_line(exc)}") from None
+            except (httpx.ReadError, httpx.WriteError) as exc:
+                raise TransportError("protocol", f"{url}: the connection broke: {_first_line(exc)}") from None
+            except httpx.HTTPError as exc:
+                raise TransportError("protocol", f"{url}: {_first_line(exc)}") from None
+            except ssl.SSLError as exc:
+                raise TransportError("tls", f"{url}: TLS failure: {_first_line(exc)}") from None
+            except (TransportError, asyncio.CancelledError):
+                raise
+            except Exception as exc:  # h11 refusing what it is asked to write (Content-Length vs body, ...)
+                raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: "
+                                                   f"{_describe(exc)}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _exchange(self, req: httpx.Request, started: float) -> Response:
+        resp = await self._client.send(req, stream=True)
+        try:
+            headers, dropped = _capped_headers(resp.headers.multi_items(), self.limits)
+            declared = resp.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.limits.body_limit:
+                body, truncated, size = b"", True, int(declared)
+            else:
+                body, truncated, size = await _read_capped(resp.aiter_bytes(), self.limits.body_limit)
+        finally:
+            await resp.aclose()
+        return Response(resp.status_code, headers, body, truncated, size if truncated else None,
+                        time.monotonic() - started, dropped_headers=dropped)
+
+    def _reset(self) -> None:
+        old, self._client = self._client, self._new_client()
+        try:
+            self._loop.run_until_complete(asyncio.wait_for(old.aclose(), 2))
+        except Exception:  # closing what a cancelled read left behind may fail; the new pool is clean
+            pass
+
+    def close(self) -> None:
+        try:
+            self._loop.run_until_complete(asyncio.wait_for(self._client.aclose(), 2))
+        except Exception:
+            pass
+        finally:
+            self._loop.close()
+
+
+async def _read_capped(stream: Any, limit: int) -> tuple[bytes, bool, int]:
     chunks: list[bytes] = []
     size = 0
-    for chunk in stream:
+    async for chunk in stream:
         size += len(chunk)
         if size > limit:
             keep = limit - (size - len(chunk))
@@ -60,74 +207,27 @@ def _read_capped(stream: Any, limit: int, deadline: float, url: str) -> tuple[by
                 chunks.append(chunk[:keep])
             return b"".join(chunks), True, size
         chunks.append(chunk)
-        if time.monotonic() > deadline:
-            raise TransportError("timeout", f"{url}: the response body did not finish within the timeout")
     return b"".join(chunks), False, size
 
 
-class HttpTransport:
-    """httpx over the network, with a timeout per request and a body cap."""
+def _capped_headers(items: list[tuple[str, str]], limits: Limits) -> tuple[tuple[tuple[str, str], ...], int]:
+    """The response headers within the caps, and how many were left out."""
+    kept: list[tuple[str, str]] = []
+    total = 0
+    for name, value in items:
+        total += len(name) + len(value) + 4
+        if len(kept) >= limits.max_headers or total > limits.max_header_bytes:
+            return tuple(kept), len(items) - len(kept)
+        kept.append((name, value))
+    return tuple(kept), 0
 
-    def __init__(self, base_url: str, limits: Limits | None = None, *, verify: bool = True) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.description = self.base_url
-        self.limits = limits or Limits()
-        t = self.limits.timeout
-        self._verify = verify
-        self._client = httpx.Client(timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t),
-                                    follow_redirects=False, verify=verify)
 
-    def fresh(self) -> "HttpTransport":
-        """A new connection pool (a forked worker must not share the parent's sockets)."""
-        return HttpTransport(self.base_url, self.limits, verify=self._verify)
-
-    def send(self, request: Request) -> Response:
-        started = time.monotonic()
-        deadline = started + self.limits.timeout
-        url = request.url
-        mismatch = _length_mismatch(request)
-        if mismatch:  # h11 would send the head, then refuse the body: refuse before anything leaves
-            raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {mismatch}")
-        try:
-            req = self._client.build_request(request.method, url, headers=list(request.headers),
-                                             content=request.body)
-        except Exception as exc:  # an URL or header httpx cannot represent: nothing left the machine
-            raise TransportError("unsendable", f"{url}: the HTTP client cannot build it: {_describe(exc)}") from None
-        try:
-            try:
-                resp = self._client.send(req, stream=True)
-            except httpx.HTTPError:
-                raise
-            except Exception as exc:  # h11 refusing what it is asked to write (Content-Length vs body, ...)
-                raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {_describe(exc)}") \
-                    from None
-            try:
-                declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > self.limits.body_limit:
-                    body, truncated, size = b"", True, int(declared)
-                else:
-                    body, truncated, size = _read_capped(resp.iter_bytes(), self.limits.body_limit, deadline, url)
-            finally:
-                resp.close()
-            return Response(resp.status_code, tuple(resp.headers.multi_items()), body, truncated,
-                            size if truncated else None, time.monotonic() - started)
-        except httpx.TimeoutException:
-            raise TransportError("timeout", f"{url}: no answer within {self.limits.timeout:g} s") from None
-        except httpx.ConnectError as exc:
-            cause = exc.__context__ or exc.__cause__
-            if isinstance(cause, ssl.SSLError) or "SSL" in str(exc) or "certificate" in str(exc).lower():
-                raise TransportError("tls", f"{url}: TLS failure: {_first_line(exc)}") from None
-            raise TransportError("connect", f"{url}: cannot connect: {_first_line(exc)}") from None
-        except httpx.LocalProtocolError as exc:  # refused before a byte was sent: the tool's own problem
-            raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {_first_line(exc)}") \
-                from None
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise TransportError("protocol", f"{url}: the connection broke: {_first_line(exc)}") from None
-        except httpx.HTTPError as exc:
-            raise TransportError("protocol", f"{url}: {_first_line(exc)}") from None
-
-    def close(self) -> None:
-        self._client.close()
+def _connect_error(url: str, exc: BaseException) -> TransportError:
+    cause = exc.__context__ or exc.__cause__
+    text = str(exc)
+    if isinstance(cause, ssl.SSLError) or "SSL" in text or "certificate" in text.lower():
+        return TransportError("tls", f"{url}: TLS failure: {_first_line(exc)}")
+    return TransportError("connect", f"{url}: cannot connect: {_first_line(exc)}")
 
 
 class AsgiTransport:

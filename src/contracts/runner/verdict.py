@@ -74,10 +74,22 @@ def leniency(v: Violation) -> tuple[Basis, str] | None:
             return Basis.IMPLIED, COERCIBLE
         if isinstance(v.actual, (int, float)) and not isinstance(v.actual, bool) and "boolean" in expected:
             return Basis.IMPLIED, COERCIBLE
+        if isinstance(v.actual, bool) and ("number" in expected or "integer" in expected):
+            return Basis.IMPLIED, COERCIBLE  # true as 1: pydantic's lax mode, JavaScript
+        if isinstance(v.actual, str) and ("number" in expected or "integer" in expected) and _numeric(v.actual):
+            return Basis.IMPLIED, COERCIBLE  # "5" as 5
     if v.kind == Kind.ENUM_MISMATCH and isinstance(v.actual, str) and isinstance(v.expected, list):
         if any(isinstance(c, str) and c.lower() == v.actual.lower() for c in v.expected):
             return Basis.IMPLIED, CASE
     return None
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text and text != ""
 
 
 def judge(contract: Contract, op: Operation, request: Request) -> Judgement:

@@ -162,6 +162,12 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
                    "bearer, basic, header, or a plug-in's.")
 @click.option("--auth-option", "auth_options", multiple=True, metavar="NAME=VALUE",
               help="An option of the --auth signer, e.g. project_id=... (secrets are better left in the environment).")
+@click.option("--cacert", type=click.Path(), default=None, help="A CA bundle (PEM) to verify the target's certificate.")
+@click.option("--insecure", is_flag=True, help="Do not verify the target's TLS certificate (warned).")
+@click.option("--cert", type=click.Path(), default=None, help="A client certificate (PEM) for mutual TLS.")
+@click.option("--key", type=click.Path(), default=None, help="The client certificate's key, if not in --cert.")
+@click.option("--proxy", default=None, metavar="URL",
+              help="Send through this proxy (default: HTTPS_PROXY/HTTP_PROXY, honouring NO_PROXY).")
 @click.option("--max-time", type=float, default=None, metavar="SECONDS",
               help="Cap the whole run: it stops, reports what ran, and exits by its findings.")
 @click.option("--rate-limit", default=None, metavar="N/PERIOD",
@@ -173,7 +179,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
           exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
-          auth_options: Sequence[str], max_time: float | None, rate_limit: str | None, undocumented_fields: bool,
+          auth_options: Sequence[str], cacert: str | None, insecure: bool, cert: str | None, key: str | None,
+          proxy: str | None, max_time: float | None, rate_limit: str | None, undocumented_fields: bool,
           baseline: str | None, write_baseline: str | None) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .runner.session import Options
@@ -182,7 +189,10 @@ def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], pa
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
                       undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options,
-                      rate_limit=rate_limit, max_time=max_time)
+                      rate_limit=rate_limit, max_time=max_time, cacert=cacert, insecure=insecure, cert=cert,
+                      key=key, proxy=proxy)
+    if insecure:
+        click.echo("contracts: warning: --insecure: the target's TLS certificate is not verified", err=True)
     raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
 
 

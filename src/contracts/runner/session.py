@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ from ..core.validator import DEFAULT_BODY_LIMIT, Contract
 from .checks import Check, select
 from .engine import Observer, Runner
 from .plan import Planner
-from .transport import AsgiTransport, HttpTransport, Limits, Transport
+from .transport import AsgiTransport, HttpTransport, Limits, Tls, Transport
 
 
 def parse_header(text: str) -> tuple[str, str]:
@@ -59,6 +60,11 @@ class Options:
     auth_options: Sequence[str] = ()  # name=value options of the signer
     rate_limit: str | None = None  # e.g. 20/s or 100/60s, for the whole run (all workers together)
     max_time: float | None = None  # seconds for the whole run; it stops and reports what ran
+    cacert: str | None = None  # a CA bundle for HTTPS targets
+    insecure: bool = False  # no TLS verification (warned)
+    cert: str | None = None  # a client certificate (PEM), with its key or alongside --key
+    key: str | None = None
+    proxy: str | None = None  # else HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment
 
 
 @dataclass
@@ -133,7 +139,13 @@ def open_session(options: Options, *, app: Any = None) -> Session:
     auth = _signer(options) if options.auth else None
     transport: Transport
     if options.base_url:
-        transport = HttpTransport(check_base_url(options.base_url), limits)
+        tls = Tls(options.cacert, options.insecure, options.cert, options.key, options.proxy)
+        for name, path in (("--cacert", options.cacert), ("--cert", options.cert), ("--key", options.key)):
+            if path and not Path(path).is_file():
+                raise UsageError(f"{name} {path}: no such file")
+        if options.proxy and urlsplit(options.proxy).scheme not in ("http", "https", "socks5"):
+            raise UsageError(f"--proxy {options.proxy!r} is not a proxy URL such as http://proxy.example.com:3128")
+        transport = HttpTransport(check_base_url(options.base_url), limits, tls=tls)
     else:
         transport, per_operation = _embedded_mock(specs, seed, options.mock_faults, limits, app)
         for op_id in list(per_operation):

@@ -245,25 +245,34 @@ class Contract:
         alternatives = op.security_schemes
         if not op.requires_auth:
             return
-        first_missing: list[str] = []
+        first_missing: list[tuple[str, str]] = []
+        cookies = _cookies(request.header("cookie"))
         for alternative in alternatives:
-            missing = []
+            missing: list[tuple[str, str]] = []
             for s in alternative:
-                if s.location == "header" and s.param:
+                if s.type in ("oauth2", "openIdConnect"):
+                    value = request.header("authorization")
+                    if value is None or not value.lower().startswith("bearer "):
+                        missing.append(("header", "Authorization"))
+                elif s.location == "header" and s.param:
                     value = request.header(s.param)
                     if value is None or not value.strip():
-                        missing.append(s.param)
+                        missing.append(("header", s.param))
                     elif s.type == "http" and s.scheme and not value.lower().startswith(s.scheme.lower() + " "):
-                        missing.append(s.param)  # Authorization under another scheme (Bearer, Basic, SDK-HMAC-…)
+                        missing.append(("header", s.param))  # another scheme (Bearer, Basic, SDK-HMAC-…)
                 elif s.location == "query" and s.param:
-                    if s.param not in request.query:
-                        missing.append(s.param)
+                    if not (request.query.get(s.param) or [""])[-1]:
+                        missing.append(("query", s.param))
+                elif s.location == "cookie" and s.param:
+                    if not cookies.get(s.param):
+                        missing.append(("cookie", s.param))
             if not missing:
                 return
             first_missing = first_missing or missing
-        for name in first_missing:
-            yield Violation(Kind.MISSING_AUTH, jp.join("/header", name),
-                            f"authentication {name!r} is missing or malformed; the operation's security requires it")
+        for where, name in first_missing:
+            yield Violation(Kind.MISSING_AUTH, jp.join("", where, name),
+                            f"authentication {name!r} ({where}) is missing or malformed; the operation's security "
+                            f"requires it")
 
     def body_violations(self, request: Request, op: Operation) -> Iterator[Violation]:
         rb = op.request_body
@@ -469,6 +478,16 @@ class _FastPath:
         if self._rule is not None and self._rule.matches(value):
             return bool(self._error(value))
         return bool(self._success(value))
+
+
+def _cookies(header: str | None) -> dict[str, str]:
+    """The name=value pairs of a Cookie header."""
+    out: dict[str, str] = {}
+    for part in (header or "").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name:
+            out.setdefault(name, value)
+    return out
 
 
 def request_body_schema(op: Operation) -> Any:

@@ -18,6 +18,7 @@ reason is kept per (operation, mode) in ``Fuzzer.cannot`` and reported as
 from __future__ import annotations
 
 import re
+import time
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -40,6 +41,8 @@ MAX_SHRINKS_PER_OPERATION = 8
 _UNROUTABLE = re.compile(r"[\x00-\x20\x7f/\\?#%]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHRINK_PROBES = 300  # requests spent shrinking one failure (deterministic, unlike a time limit)
+SHRINK_SECONDS = 10.0  # and the time: on deep schemas, hypothesis' own shrinking budget is 5 minutes
+SHRINK_RUN_SECONDS = 60.0  # shrinking in a whole run, all operations together
 
 __all__ = ["CannotGenerate", "Fuzzer", "Key", "Probe", "key_of"]
 
@@ -54,6 +57,10 @@ class CannotGenerate(Exception):
 
 def key_of(f: Finding) -> Key:
     return (f.operation, f.check or "", f.location, f.kind)
+
+
+class _Enough(BaseException):
+    """The shrink budget ran out: not an Exception, so neither hypothesis nor _drive takes it for a failure."""
 
 
 class _Hit(Exception):
@@ -73,6 +80,7 @@ class Fuzzer:
     seed: int
     shrink: bool = True
     undocumented_fields: bool = False  # also send generated bodies with undocumented properties (as negatives)
+    _shrinking: float = 0.0  # seconds spent shrinking so far (SHRINK_RUN_SECONDS)
     _schemas: dict[str, Any] = field(default_factory=dict)
     _operations: dict[str, Any] = field(default_factory=dict)
     _strategies: dict[tuple[str, bool], Any] = field(default_factory=dict)
@@ -170,6 +178,7 @@ class Fuzzer:
         if any(_UNROUTABLE.search(v) for v in case.path_params.values()):
             return None  # ids with '/', '%', '?' or control characters change the route, not the input
         case.query = {k: _plain(v) for k, v in (generated.query or {}).items() if v is not None}
+        self.planner._credentials(op, case)  # query and cookie API keys given with --param travel too
         configured = {k.lower() for k in case.headers}
         for name, value in (generated.headers or {}).items():
             if name.lower() not in configured:
@@ -320,7 +329,11 @@ class Fuzzer:
             return minimal
         fresh = [k for k in keys if k not in known]
         for key in fresh[:MAX_SHRINKS_PER_OPERATION]:
+            if self._shrinking >= SHRINK_RUN_SECONDS:
+                break  # the run's shrink budget is spent: the findings stand, unshrunk
+            began = time.monotonic()
             found = self._shrink(op, key, negative, probe)
+            self._shrinking += time.monotonic() - began
             if found is not None:
                 minimal[key] = found
         return minimal
@@ -328,8 +341,11 @@ class Fuzzer:
     def _shrink(self, op: Operation, key: Key, negative: bool, probe: Probe) -> Finding | None:
         failing: dict[tuple[Any, ...], _Hit] = {}
         probes = [0]
+        began = time.monotonic()
 
         def hunt(generated: Any) -> None:
+            if failing and time.monotonic() - began > SHRINK_SECONDS:
+                raise _Enough()  # hypothesis would go on for minutes on deep schemas: keep the smallest so far
             case = self.convert(op, generated, negative)
             if case is None:
                 return
@@ -347,6 +363,9 @@ class Fuzzer:
 
         try:
             self._drive(op, negative, hunt, examples=self.per_mode, shrink=True)
+        except _Enough:
+            hit = list(failing.values())[-1]  # the last failure hypothesis reached is the smallest
+            return hit.findings[0].with_(extra={**hit.findings[0].extra, "shrunk": True})
         except _Hit as hit:
             return hit.findings[0].with_(extra={**hit.findings[0].extra, "shrunk": True})
         except CannotGenerate:

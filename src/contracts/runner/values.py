@@ -83,10 +83,21 @@ def valid(schema: dict[str, Any], deref: Callable[[Any], Any], rng: random.Rando
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         choices = [v for v in schema["enum"] if v is not None] or schema["enum"]
         return choices[0] if rng is None else rng.choice(choices)
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf"):  # FastAPI's optional is anyOf [X, {type: null}]: the X
+        branches = [b for b in (schema.get(key) or []) if not _null_only(deref(b))]
+        if branches and not _types(schema):
+            return valid(branches[0], deref, rng, depth + 1)
+    if isinstance(schema.get("allOf"), list) and not _types(schema) and "properties" not in schema:
+        merged = _merged(schema["allOf"], deref)
+        if merged:
+            return valid(merged, deref, rng, depth + 1)
     types = _types(schema)
     kind = types[0] if types else "string"
     if kind in ("integer", "number"):
         lo, hi = integer_bounds(schema) if kind == "integer" else (schema.get("minimum"), schema.get("maximum"))
+        lo, hi = _exclusive(schema, lo, hi, kind)
         if rng is not None:
             a = int(lo) if lo is not None else -1000
             b = int(hi) if hi is not None else a + 1000
@@ -110,6 +121,39 @@ def valid(schema: dict[str, Any], deref: Callable[[Any], Any], rng: random.Rando
         required = schema.get("required") or []
         return {name: valid(props.get(name, {}), deref, rng, depth + 1) for name in required}
     return _string(schema, rng=rng)
+
+
+def _null_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "null"
+
+
+def _merged(parts: list[Any], deref: Callable[[Any], Any]) -> dict[str, Any]:
+    """The object an allOf of object schemas describes: properties and required, merged."""
+    out: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+    for part in parts:
+        node = deref(part)
+        if not isinstance(node, dict):
+            continue
+        if isinstance(node.get("allOf"), list):
+            node = {**node, **_merged(node["allOf"], deref)}
+        out["properties"].update(node.get("properties") or {})
+        out["required"] += [n for n in node.get("required") or [] if n not in out["required"]]
+    return out if out["properties"] or out["required"] else {}
+
+
+def _exclusive(schema: dict[str, Any], lo: Any, hi: Any, kind: str) -> tuple[Any, Any]:
+    """Bounds moved inside numeric (3.1) or boolean (3.0) exclusive limits."""
+    step = 1 if kind == "integer" else 0.5
+    low, high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if isinstance(low, (int, float)) and not isinstance(low, bool):
+        lo = max(lo, low + step) if isinstance(lo, (int, float)) else low + step
+    elif low is True and isinstance(lo, (int, float)):
+        lo = lo + step
+    if isinstance(high, (int, float)) and not isinstance(high, bool):
+        hi = min(hi, high - step) if isinstance(hi, (int, float)) else high - step
+    elif high is True and isinstance(hi, (int, float)):
+        hi = hi - step
+    return lo, hi
 
 
 def boundaries(schema: dict[str, Any], deref: Callable[[Any], Any]) -> list[Variant]:

@@ -24,8 +24,8 @@ from contracts.core.spec import Spec, load_spec, load_specs
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = load_specs([ROOT / "specs"])
 CORPUS = []
-for _path in sorted((ROOT / "tests" / "corpus").glob("*")):
-    if _path.suffix in (".json", ".yaml", ".yml"):
+for _path in sorted((ROOT / "tests" / "corpus" / "specs").rglob("*")):
+    if _path.suffix in (".json", ".yaml", ".yml") and (_path.parent.name == "specs" or _path.name == "openapi.yaml"):
         try:
             CORPUS.append(load_spec(_path))
         except ContractsError:  # Swagger 2.0 and broken documents are other tests' business

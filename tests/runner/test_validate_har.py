@@ -64,7 +64,7 @@ def test_base_url_filters_entries(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("content,words", [
     ("{not json", "not a valid HAR (JSON) file"),
-    ('{"log": {"entries": [1]}}', "is not a HAR entry"),
+    ('{"log": {"pages": []}}', "not a HAR file: it has no log.entries list"),
 ])
 def test_broken_har_is_one_line_exit_2(tmp_path: Path, content: str, words: str) -> None:
     har = tmp_path / "bad.har"

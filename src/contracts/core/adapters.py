@@ -69,7 +69,7 @@ def response_from(obj: Any) -> Response:
         text = content.get("text")
         body = None
         if text is not None:
-            body = base64.b64decode(text) if content.get("encoding") == "base64" else _bytes(text)
+            body = base64.b64decode(text, validate=True) if content.get("encoding") == "base64" else _bytes(text)
         if body is not None and not any(k.lower() == "content-type" for k, _ in headers) and content.get("mimeType"):
             headers += (("Content-Type", content["mimeType"]),)
         return Response(int(obj["status"]), headers, body)

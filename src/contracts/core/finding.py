@@ -49,6 +49,7 @@ class Kind:
     THROTTLED = "throttled"
     MORE_CAUSES = "more-causes"  # causes beyond the per-check cap, counted in one finding
     TOO_MANY_HEADERS = "too-many-headers"
+    MALFORMED_ENTRY = "malformed-entry"  # a HAR entry that cannot be read: skipped, the rest still validated
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ..core import validator as v
 from ..core.adapters import exchange_from
 from ..core.finding import Finding, Kind
-from ..core.har import iter_entries
+from ..core.har import Malformed, iter_entries
 from ..core.merge import Folder
 from ..core.severity import Basis, decide
 from ..core.validator import Contract
@@ -32,7 +32,19 @@ def validate_har(contract: Contract, path: str | os.PathLike[str], *, base_url: 
     skipped = 0
     try:
         for n, entry in enumerate(iter_entries(path), 1):
-            request, response = exchange_from(entry)
+            if isinstance(entry, Malformed):
+                folder.add(Finding(operation="(recording)", kind=Kind.MALFORMED_ENTRY, severity=decide(
+                    Basis.IMPLIED), basis=Basis.IMPLIED.value, location=f"/log/entries/{entry.index - 1}{entry.where}",
+                    message=f"entry {entry.index} is skipped: {entry.reason}", check="har",
+                    extra={"entry": entry.index}))
+                continue
+            try:
+                request, response = exchange_from(entry)
+            except (ValueError, TypeError, KeyError) as exc:  # e.g. base64 content that does not decode
+                folder.add(Finding(operation="(recording)", kind=Kind.MALFORMED_ENTRY, severity=decide(
+                    Basis.IMPLIED), basis=Basis.IMPLIED.value, location=f"/log/entries/{n - 1}/response/content",
+                    message=f"entry {n} is skipped: {type(exc).__name__}: {exc}", check="har", extra={"entry": n}))
+                continue
             if prefix and not request.url.startswith(prefix):
                 skipped += 1
                 continue

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contracts.cli import run
 
@@ -77,3 +79,26 @@ def test_a_recording_nested_100000_deep_stays_in_bounded_memory(tmp_path: Path) 
     assert peak_mb < 500, peak_mb
     report = json.loads((tmp_path / "r" / "report.json").read_text())
     assert any(f["kind"] == "malformed-entry" and "deeper than" in f["message"] for f in report["findings"])
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+                       lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                           st.sampled_from(["request", "response", "method", "url", "headers", "name", "value",
+                                            "status", "content", "text", "encoding", "postData", "x"]), inner,
+                           max_size=5), max_leaves=15)
+
+
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(entries=st.lists(JSONISH, max_size=4))
+def test_generated_entries_never_crash_validate(entries: list[Any], tmp_path_factory: pytest.TempPathFactory) -> None:
+    path = har(tmp_path_factory.mktemp("gen") / "g.har", [*entries, entry(CMD, 200, GOOD)])
+    assert run(["validate", str(path), "--spec", IOTDA]) in (0, 1)
+
+
+def test_an_integer_beyond_64_bits_in_the_recording_itself_is_one_line(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """HAR keeps bodies as text; a number this big in its own structure is not a recording we can stream."""
+    path = har(tmp_path / "big.har", [{**entry(CMD, 200, GOOD), "time": 2**70}])
+    assert run(["validate", str(path), "--spec", IOTDA]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "integer overflow" in err[0] and str(path) in err[0]

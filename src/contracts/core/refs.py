@@ -227,13 +227,14 @@ class Resolver:
         raise LookupError(f"nothing at {fragment or '/'!r}" + (f" in {unquote(file_part)!r}" if file_part else ""))
 
     def deref(self, node: Any) -> Any:
-        """Follow ``$ref`` chains until a non-ref node."""
-        seen: set[str] = set()
+        """Follow ``$ref`` chains until a non-ref node (a chain that loops is named, arrows and all)."""
+        seen: list[str] = []
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
-                raise LookupError(f"circular $ref {ref!r}")
-            seen.add(ref)
+                chain = " -> ".join([*seen[seen.index(ref):], ref])
+                raise LookupError(f"circular $ref: {chain} never reaches a schema")
+            seen.append(ref)
             node = self.lookup(ref)
         return node
 
@@ -261,7 +262,7 @@ class Resolver:
             written = {} if path is None else self._written.get(path, {})
             for at, ref in iter_refs(document):
                 try:
-                    self.lookup(ref)
+                    self.deref({"$ref": ref})  # resolves, and does not loop through refs alone
                 except LookupError as exc:
                     shown = written.get(at, ref)
                     if path is None:

@@ -167,7 +167,10 @@ def _located(cls: Any) -> Any:
 
         return Located
 
-    keywords = {name: wrap(name, base) for name, base in cls.keyword_validators.items()}
+    from .schemawalk import fast_schema_keyword
+
+    keywords = {name: wrap(name, fast_schema_keyword(base) if name == "schema" else base)
+                for name, base in cls.keyword_validators.items()}
     return type(f"Located{cls.__name__}", (cls,), {"keyword_validators": keywords, "resolver_handlers": _HANDLERS})
 
 
@@ -228,21 +231,27 @@ def _errors(data: dict[str, Any], path: Path) -> list[tuple[str, str, str]]:
         if not out:
             out.append(("", "", f"openapi-spec-validator could not check this document: {type(exc).__name__}: "
                         f"{exc}"))
-    seen: set[tuple[str, str, str]] = set()
-    return [e for e in out if not (e in seen or seen.add(e))]
+    return list(dict.fromkeys(out))
 
 
 # -- cache ---------------------------------------------------------------------
 
-@lru_cache(maxsize=64)
-def _cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, str, str], ...]:
+_MEMO: dict[tuple[str, tuple[tuple[str, int, int], ...]], tuple[tuple[str, str, str], ...]] = {}
+
+
+def _cached(path: str, stamp: tuple[tuple[str, int, int], ...], data: Any = None) -> tuple[tuple[str, str, str], ...]:
     """Validation of one file, remembered in memory and on disk (keyed by content and validator version).
 
     Importing and running openapi-spec-validator costs about half a second;
     a spec that has not changed (nor any local file it refers to) does not
-    need it again.
+    need it again. ``data`` is the document already loaded from ``path``
+    (read again when not given).
     """
     import hashlib
+
+    remembered = _MEMO.get((path, stamp))
+    if remembered is not None:
+        return remembered
     import json
 
     from .yamlsource import load_file
@@ -257,10 +266,12 @@ def _cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[s
     entry = cache / f"speccheck-{digest.hexdigest()}.json" if cache else None
     if entry is not None:
         try:
-            return tuple((f, p, m) for f, p, m in json.loads(entry.read_text(encoding="utf-8")))
+            found = tuple((f, p, m) for f, p, m in json.loads(entry.read_text(encoding="utf-8")))
+            return _remember(path, stamp, found)
         except (OSError, ValueError, TypeError):
             pass
-    data, _ = load_file(Path(path))
+    if data is None:
+        data, _ = load_file(Path(path))
     found = tuple(_errors(data, Path(path)))
     if entry is not None:
         try:
@@ -270,6 +281,14 @@ def _cached(path: str, stamp: tuple[tuple[str, int, int], ...]) -> tuple[tuple[s
             os.replace(tmp, entry)
         except OSError:
             pass  # a read-only home is no reason to fail
+    return _remember(path, stamp, found)
+
+
+def _remember(path: str, stamp: tuple[tuple[str, int, int], ...],
+              found: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    if len(_MEMO) >= 64:
+        _MEMO.pop(next(iter(_MEMO)))
+    _MEMO[(path, stamp)] = found
     return found
 
 
@@ -307,7 +326,7 @@ def validation_errors(spec: "Spec") -> list[SpecProblem]:
     files = getattr(spec.resolver, "files", None)
     siblings = sorted(files()) if callable(files) else []
     try:
-        found = _cached(str(path), _stamp([path, *siblings]))
+        found = _cached(str(path), _stamp([path, *siblings]), spec.data)
     except OSError:
         found = tuple(_errors(spec.data, path))
     return [SpecProblem(p, m, (path.parent / f).resolve() if f else None) for f, p, m in found]

@@ -185,3 +185,42 @@ def test_auth_and_rate_limit_options(project: pytest.Pytester) -> None:
     result = project.runpytest("--contracts-mock", "--contracts-auth", "huawei-ak", "-k", "ShowAsync")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*did you mean 'huawei-aksk'*"])
+
+
+def test_a_hanging_target_fails_the_first_item_within_bounds_and_the_rest_at_once(project: pytest.Pytester) -> None:
+    from tests.runner.hostile import hostile
+
+    with hostile("hang") as url:
+        result = project.runpytest("--contracts-base-url", url, "--contracts-timeout=0.5", "--contracts-spec",
+                                   "specs/iotda-v5.yaml", "--contracts-max-examples=0", "--durations=0",
+                                   "-vv", "-p", "no:randomly")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) >= 2 and not outcomes.get("passed")
+    out = result.stdout.str()
+    verdicts = {line.strip() for line in out.splitlines() if "is the server up" in line}
+    assert len(verdicts) == 1 and out.count(verdicts.pop()) >= outcomes["failed"]  # one verdict, every item
+    assert "Traceback" not in out
+    # pytest's own durations: only the item that met the breaker waited (3 timeouts of 0.5 s)
+    import re
+
+    waits = sorted(float(m.group(1)) for m in re.finditer(r"^(\d+\.\d+)s call +\S+::", out, re.M))
+    assert len(waits) == outcomes["failed"] and waits[-1] < 2 * 3 * 0.5 + 2 and waits[-2] < 0.5
+
+
+def test_max_time_skips_what_it_has_no_time_for(project: pytest.Pytester) -> None:
+    result = project.runpytest("--contracts-mock", "--contracts-max-time=0.000001", "--contracts-seed=1",
+                               "--contracts-max-examples=2", "-rs")
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("skipped", 0) >= 17 and not outcomes.get("failed")
+    result.stdout.fnmatch_lines(["*--contracts-max-time (1e-06 s) ran out*"])
+
+
+@pytest.mark.parametrize(("option", "expected"), [
+    ("--contracts-timeout=soon", "--contracts-timeout must be a number of seconds, not 'soon'"),
+    ("--contracts-max-time=-1", "--contracts-max-time must be a positive number of seconds, not '-1'"),
+])
+def test_bad_bounds_are_usage_errors(project: pytest.Pytester, option: str, expected: str) -> None:
+    result = project.runpytest("--contracts-mock", option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert expected in result.stderr.str() + result.stdout.str()
+    assert "Traceback" not in result.stderr.str()

@@ -32,6 +32,9 @@ OPTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
      {"action": "append"}),
     ("rate-limit", "string", "At most N requests per period for the session, e.g. 20/s or 100/60s "
                              "(shared out among xdist workers).", {}),
+    ("timeout", "string", "Seconds per request: connect, headers and body together (default 10).", {}),
+    ("max-time", "string", "Seconds for the whole session's contract items; later items are skipped and what "
+                           "ran is reported.", {}),
     ("baseline", "string", "Known deviations (a contracts baseline file): only new errors fail.", {}),
     ("write-baseline", "string", "Write the causes found to this baseline file at session end.", {}),
 ]
@@ -46,6 +49,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from .core.errors import ContractsError
+    from .plugin.options import read
+
+    try:
+        read(config)  # a malformed --contracts-* value is a usage error now, before any item
+    except ContractsError as exc:
+        raise pytest.UsageError(f"contracts: {exc}") from None
     if any(config.getoption(f"contracts_{name}", None) or config.getini(f"contracts_{name}")
            for name in ("report_dir", "baseline", "write_baseline")):
         from .plugin.reports import Collector

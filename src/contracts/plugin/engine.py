@@ -41,7 +41,8 @@ def session(config: pytest.Config) -> Session:
         base_url=None if options.mock and not options.base_url else options.base_url,
         headers=list(options.headers), params=list(options.params), max_examples=options.max_examples,
         seed=seed(config), strict=options.strict, workers=1,  # xdist brings the parallelism
-        auth=options.auth, auth_options=list(options.auth_options), rate_limit=_share(options.rate_limit)))
+        auth=options.auth, auth_options=list(options.auth_options), rate_limit=_share(options.rate_limit),
+        timeout=options.timeout, max_time=options.max_time))
     config.stash[_KEY] = opened
     config.add_cleanup(opened.close)
     return opened

@@ -6,6 +6,7 @@ item carries the markers ``contracts`` and ``contracts_<phase>``.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -84,19 +85,25 @@ class PhaseItem(pytest.Item):
 
     def runtest(self) -> None:
         s = session(self.config)
+        if s.unreachable:  # one verdict for the session: no item waits for a dead target again
+            raise ContractsFailure([_setup_finding(self.operation, s.unreachable)])
+        if s.deadline is not None and time.monotonic() > s.deadline:
+            pytest.skip(f"--contracts-max-time ({s.options.max_time:g} s) ran out before this item")
         result = s.runner().run([self.operation], phases=[self.phase])
         scrub = s.contract.redactor.finding  # the boundary: nothing below sees a secret
         result.findings = marked(self.config, [scrub(f) for f in result.findings])
         if result.setup_error:
             result.setup_error = s.contract.redactor.scrub(result.setup_error)
+            s.unreachable = result.setup_error
         attach(self, result)
         if result.setup_error:
-            raise ContractsFailure([Finding(operation=self.operation.operation_id, kind="setup-error",
-                                            severity=Severity.ERROR, location="", message=result.setup_error,
-                                            check="setup")])
+            raise ContractsFailure([_setup_finding(self.operation, result.setup_error)])
         errors = [f for f in result.findings if f.severity is Severity.ERROR and f.baseline != "known"]
         if errors:
             raise ContractsFailure(errors)
+        if result.stopped == "max-time":
+            pytest.skip(f"--contracts-max-time ({s.options.max_time:g} s) ran out during this item; what ran is "
+                        "reported")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, ContractsFailure):
@@ -105,6 +112,11 @@ class PhaseItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return Path(self.path), None, f"{self.operation.operation_id} [{self.phase}]"
+
+
+def _setup_finding(operation: Operation, message: str) -> Finding:
+    return Finding(operation=operation.operation_id, kind="setup-error", severity=Severity.ERROR, location="",
+                   message=message, check="setup")
 
 
 def collect(parent: pytest.Session) -> list[pytest.Item]:

@@ -26,6 +26,8 @@ class PluginOptions:
     auth: str | None = None
     auth_options: tuple[str, ...] = ()
     rate_limit: str | None = None
+    timeout: float = 10.0
+    max_time: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,6 +51,20 @@ def _int(config: pytest.Config, name: str, default: int | None) -> int | None:
         return int(raw)
     except (TypeError, ValueError):
         raise UsageError(f"--contracts-{name.replace('_', '-')} must be an integer, not {raw!r}") from None
+
+
+def _seconds(config: pytest.Config, name: str, default: float | None) -> float | None:
+    raw = _value(config, name)
+    if raw is None or raw is False:
+        return default
+    flag = f"--contracts-{name.replace('_', '-')}"
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise UsageError(f"{flag} must be a number of seconds, not {raw!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise UsageError(f"{flag} must be a positive number of seconds, not {raw!r}")
+    return value
 
 
 def _bool(config: pytest.Config, name: str) -> bool:
@@ -77,6 +93,8 @@ def read(config: pytest.Config) -> PluginOptions:
         auth=_value(config, "auth") or None,
         auth_options=tuple(_value(config, "auth_option") or ()),
         rate_limit=_value(config, "rate_limit") or None,
+        timeout=_seconds(config, "timeout", 10.0) or 10.0,
+        max_time=_seconds(config, "max_time", None),
     )
     config.stash[_KEY] = options
     return options

@@ -77,6 +77,8 @@ class Session:
     checks: list[Check]
     seed: int
     limiter: Any = None
+    deadline: float | None = None  # set by the first runner: --max-time spans the session, not each run
+    unreachable: str | None = None  # the circuit breaker's verdict, kept so later runs fail at once
 
     def runner(self, observer: Observer | None = None) -> Runner:
         fuzzer = None
@@ -90,7 +92,9 @@ class Session:
         workers = self.options.workers or os.cpu_count() or 1
         import time
 
-        deadline = time.monotonic() + self.options.max_time if self.options.max_time else None
+        if self.options.max_time and self.deadline is None:
+            self.deadline = time.monotonic() + self.options.max_time
+        deadline = self.deadline
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
                       max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers,
                       limiter=self.limiter, deadline=deadline)

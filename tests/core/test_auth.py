@@ -116,3 +116,39 @@ def test_plug_ins_come_from_the_contracts_auth_entry_points(monkeypatch: pytest.
     monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [broken])
     with pytest.raises(UsageError, match="auth plug-in 'broken' .* cannot be loaded"):
         auth.registry()
+
+
+def test_the_readme_plug_in_example_works_as_written(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """The "Your own signer" example in the README, loaded through the entry point it shows."""
+    import hashlib
+    import hmac
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n# my_enos_auth\.py\n(.*?)```", readme, re.S)
+    point_line = re.search(r'^enos = "my_enos_auth:SIGNER"', readme, re.M)
+    assert code is not None and point_line is not None
+    (tmp_path / "my_enos_auth.py").write_text(code.group(1), encoding="utf-8")
+    module_spec = importlib.util.spec_from_file_location("my_enos_auth", tmp_path / "my_enos_auth.py")
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    point = SimpleNamespace(name="enos", value="my_enos_auth:SIGNER", load=lambda: module.SIGNER)
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [point] if group == "contracts.auth" else [])
+
+    configured = configure("enos", environ={"ENOS_ACCESS_KEY": "ak-1", "ENOS_SECRET": "s3cret-value"})
+    now = datetime(2026, 12, 2, 4, 0, tzinfo=timezone.utc)
+    signed = dict(configured.apply(Request("POST", "http://h/x", (), b'{"a":1}'), now=now).headers)
+    stamp = str(int(now.timestamp() * 1000))
+    expected = hmac.new(b"s3cret-value", f'ak-1{stamp}{{"a":1}}'.encode(), hashlib.sha256).hexdigest()
+    assert (signed["X-Access-Key"], signed["X-Timestamp"], signed["X-Signature"]) == ("ak-1", stamp, expected)
+    wrong = dict(configured.apply(Request("POST", "http://h/x", (), b"{}"), Mode.WRONG, now).headers)
+    assert wrong["X-Signature"] != expected
+    assert "X-Signature" not in dict(configured.apply(Request("GET", "http://h/x"), Mode.NONE, now).headers)
+    assert configured.secrets == ["ak-1", "s3cret-value"] and configured.headers[-1] == "X-Signature"
+    with pytest.raises(UsageError, match="set ENOS_SECRET"):
+        configure("enos", environ={"ENOS_ACCESS_KEY": "ak-1"})
+    with pytest.raises(UsageError, match="did you mean 'enos'"):
+        configure("enoss", environ={})

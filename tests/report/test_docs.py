@@ -69,3 +69,29 @@ def test_samples_are_verbatim(page: str) -> None:
 def test_findings_are_shown(page: str) -> None:
     assert "did you mean &#x27;setMeasurepointInfo&#x27;?" in page
     assert "The audit finds no contradiction" in page  # the async-command endpoint
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#x27;", "'")
+
+
+def _section(page: str, operation_id: str) -> str:
+    start = page.index(f"id='op-{operation_id}'")
+    end = page.find("<section class='op'", start)
+    return page[start:end if end > 0 else len(page)]
+
+
+def test_iotda_says_token_or_aksk_and_neither_alone_is_mandatory(page: str) -> None:
+    for op in ("ListBatchTasks", "ShowAsyncDeviceCommand"):
+        text = _text(_section(page, op))
+        assert "Authentication, any one of 2 alternatives: IamToken (apiKey, header X-Auth-Token )" in text
+        assert " or AkSk (HTTP sdk-hmac-sha256, header Authorization )" in text or \
+            " or AkSk (HTTP SDK-HMAC-SHA256, header Authorization )" in text
+        row = re.search(r"X-Auth-Token header string (\w+)", text)
+        assert row is not None and row.group(1) == "no", text[:400]
+
+
+def test_a_single_scheme_stays_mandatory(page: str) -> None:
+    text = _text(_section(page, "queryDeviceCmdCancelTask"))
+    assert "Authentication: " in text and "alternatives" not in text
+    assert re.search(r"app_key header string yes", text)

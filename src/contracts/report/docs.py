@@ -141,6 +141,16 @@ def _findings(findings: list[Finding]) -> str:
             "</tr></thead><tbody>" + rows + "</tbody></table>")
 
 
+def _scheme_label(spec: Spec, scheme: Any) -> str:
+    """One security scheme as the reference shows it: its name, where the credential goes, and its description."""
+    raw = ((spec.data.get("components") or {}).get("securitySchemes") or {}).get(scheme.name) or {}
+    where = f"{scheme.location or 'header'} <code>{_h(scheme.param or scheme.name)}</code>"
+    kind = f"HTTP {_h(scheme.scheme)}" if scheme.type == "http" else _h(scheme.type)
+    text = raw.get("description") if isinstance(raw, dict) else None
+    return (f"<code>{_h(scheme.name)}</code> ({kind}, {where})"
+            + (f": <span class='scheme'>{_h(str(text))}</span>" if text else ""))
+
+
 def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
     server = spec.servers[0] if spec.servers else ""
     anchor = f"op-{op.operation_id}"
@@ -151,16 +161,20 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
            + (" · selected by " + ", ".join(f"<code>{_h(k)}={_h(v)}</code>" for k, v in op.discriminators.items())
               if op.discriminators else "") + "</p>",
            f"<p>{_h(op.description)}</p>"]
-    auth = [" + ".join(f"{s.param or s.name}" for s in alt) for alt in op.security_schemes if alt]
-    if auth:
-        out.append("<p>Authentication: " + " or ".join(f"<code>{_h(a)}</code>" for a in auth) + "</p>")
+    alternatives = [alt for alt in op.security_schemes if alt]
+    if alternatives:
+        items = [" + ".join(_scheme_label(spec, s) for s in alt) for alt in alternatives]
+        lead = "Authentication: " if len(items) == 1 else f"Authentication, any one of {len(items)} alternatives: "
+        out.append("<p>" + lead + " <b>or</b> ".join(items) + "</p>")
     rows = [param_row(p) for p in op.parameters]
-    for alternative in op.security_schemes:
+    for alternative in alternatives:
         for s in alternative:
-            rows.append(Row(s.param or s.name, s.location or "", "string", True,
-                            "Bearer token" if s.scheme == "bearer" else "", "",
-                            f"Security scheme {s.name}.", ()))
-        break
+            constraints = "Bearer token" if s.scheme == "bearer" else (
+                f"{s.scheme} signature, with X-Sdk-Date" if s.signer == "huawei-aksk" else "")
+            alone = len(alternatives) == 1
+            rows.append(Row(s.param or s.name, s.location or "", "string", alone, constraints, "",
+                            f"Security scheme {s.name}." + ("" if alone else " Mandatory unless another "
+                                                            "alternative is used."), ()))
     if op.request_body is not None:
         for media, mt in op.request_body.content.items():
             if mt.schema is not None:

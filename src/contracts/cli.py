@@ -37,8 +37,75 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="contracts", prog_name="contracts")
-def cli() -> None:
-    """Executable contracts for IoT device-platform command APIs."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Executable contracts for IoT device-platform command APIs.
+
+    Settings: [tool.contracts] in pyproject.toml (or contracts.toml) takes the long option names as keys,
+    _ for - (max_examples = 3, base_url = "..."); the command line overrides them; `contracts config` shows
+    what is in effect. Shell completion: eval "$(_CONTRACTS_COMPLETE=bash_source contracts)" (zsh_source,
+    fish_source for those shells).
+    """
+    from .clisettings import default_map
+
+    if ctx.invoked_subcommand is not None and not ctx.resilient_parsing:
+        ctx.default_map = default_map(cli, ctx, ctx.invoked_subcommand)
+
+
+@cli.command("config")
+@click.argument("command", required=False, default="check")
+def config_command(command: str) -> None:
+    """Show the settings COMMAND (default: check) takes before its command line, and where each comes from."""
+    from .clisettings import effective
+    from .core.config import read_settings
+    from .core.suggest import did_you_mean
+
+    ctx = click.get_current_context()
+    target = cli.get_command(ctx, command)
+    if target is None:
+        from .core.errors import UsageError
+
+        raise UsageError(f"no command {command!r}{did_you_mean(command, cli.list_commands(ctx))}")
+    settings = read_settings()
+    where = f"{settings.file} {settings.table}" if settings.file else "none (no contracts.toml, and no " \
+        "[tool.contracts] in a pyproject.toml here or above)"
+    click.echo(f"settings file: {where}")
+    rows = list(effective(target, settings))
+    width = max(len(r.key) for r in rows) if rows else 0
+    for row in rows:
+        value = "" if row.value is None else (", ".join(map(str, row.value)) if isinstance(row.value, (list, tuple))
+                                              else str(row.value))
+        click.echo(f"{row.key:<{width}}  {value or '-':<30}  {row.source}")
+    click.echo(f"(the command line overrides any of these: contracts {command} --help)")
+
+
+@cli.command("specs")
+@click.option("--export", "export_dir", type=click.Path(file_okay=False), default=None,
+              help="Copy the shipped specs (and their raw samples) into this folder, for editing.")
+def specs_command(export_dir: str | None) -> None:
+    """List the specs that ship with contracts (select one with --spec NAME), or export them."""
+    import shutil
+
+    from .core.shipped import shipped, shipped_dir
+    from .core.spec import load_spec
+
+    if export_dir:
+        target = Path(export_dir)
+        clashes = [p.name for p in shipped_dir().iterdir() if (target / p.name).exists()]
+        if clashes:
+            from .core.errors import UsageError
+
+            raise UsageError(f"{target}: would overwrite {', '.join(sorted(clashes))}; choose an empty folder")
+        shutil.copytree(shipped_dir(), target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+        for item in shipped():
+            click.echo(f"wrote {target / item.path.name}")
+        click.echo(f"use them with --spec {target} (or spec = [\"{target}\"] in [tool.contracts])")
+        return
+    for item in shipped():
+        spec = load_spec(item.path)
+        ops = ", ".join(op.operation_id for op in spec.operations)
+        click.echo(f"{item.name:<13} {item.path.name:<32} {spec.title} {spec.version}: {ops}")
 
 
 def _baseline_options(command: Any) -> Any:

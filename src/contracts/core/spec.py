@@ -495,7 +495,13 @@ def load_spec(path: str | os.PathLike[str], *, validate: bool = True) -> Spec:
 
 
 def iter_spec_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files named, with folders expanded to their *.yaml / *.yml / *.json files."""
+    """Files named, with folders expanded to their *.yaml / *.yml / *.json files.
+
+    A name that is no file or folder here but names a shipped spec (``iotda``,
+    ``iotda-v5``, ``iotda-v5.yaml``) selects that spec.
+    """
+    from . import shipped
+
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -508,19 +514,25 @@ def iter_spec_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise UsageError(f"no such spec file or folder: {p}")
+            known = shipped.lookup(str(raw)) if "/" not in str(raw) and os.sep not in str(raw) else None
+            if known is None:
+                from .suggest import did_you_mean
+
+                hint = did_you_mean(str(raw), shipped.names())
+                raise UsageError(f"no such spec file or folder: {p}{hint if 'did you mean' in hint else ''} "
+                                 f"(shipped specs: {', '.join(shipped.names())}; see `contracts specs`)")
+            out.append(known)
     return out
 
 
 def default_spec_dir() -> Path:
-    """``specs/`` of the current project, falling back to the repository copy."""
+    """``specs/`` of the current project, else the specs that ship with contracts."""
+    from .shipped import shipped_dir
+
     here = Path.cwd() / "specs"
     if here.is_dir():
         return here
-    repo = Path(__file__).resolve().parents[3] / "specs"
-    if repo.is_dir():
-        return repo
-    raise UsageError("no specs given and no specs/ folder here; pass spec files or run from the project root")
+    return shipped_dir()
 
 
 def load_specs(paths: Iterable[str | os.PathLike[str]] = ()) -> list[Spec]:

@@ -37,7 +37,7 @@ def session(config: pytest.Config) -> Session:
         return config.stash[_KEY]
     options = read(config)
     opened = open_session(Options(
-        specs=list(options.specs) or [str(Path(config.rootpath) / "specs")],
+        specs=list(options.specs) or _project_specs(config),
         base_url=None if options.mock and not options.base_url else options.base_url,
         headers=list(options.headers), params=list(options.params), max_examples=options.max_examples,
         seed=seed(config), strict=options.strict, workers=1,  # xdist brings the parallelism
@@ -46,6 +46,16 @@ def session(config: pytest.Config) -> Session:
     config.stash[_KEY] = opened
     config.add_cleanup(opened.close)
     return opened
+
+
+def _project_specs(config: pytest.Config) -> list[str]:
+    """The project's specs/ folder when it has one; else the specs that ship with contracts."""
+    folder = Path(config.rootpath) / "specs"
+    if folder.is_dir():
+        return [str(folder)]
+    from ..core.shipped import shipped_dir
+
+    return [str(shipped_dir())]
 
 
 def known(config: pytest.Config) -> Any:

@@ -224,3 +224,14 @@ def test_bad_bounds_are_usage_errors(project: pytest.Pytester, option: str, expe
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert expected in result.stderr.str() + result.stdout.str()
     assert "Traceback" not in result.stderr.str()
+
+
+def test_the_plugin_reads_tool_contracts_but_never_its_target_there(project: pytest.Pytester) -> None:
+    project.makepyprojecttoml('[tool.contracts]\nspec = "specs/iotda-v5.yaml"\nmax_examples = 0\nseed = 5\n'
+                              'base_url = "http://127.0.0.1:9"\n')
+    result = project.runpytest("--collect-only", "-q")
+    assert "no tests ran" in result.stdout.str() or result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result = project.runpytest("--contracts-mock", "-q")  # the target from pytest; the rest from the table
+    result.assert_outcomes(passed=7)
+    result = project.runpytest("--contracts-mock", "--contracts-seed=6", "--collect-only")
+    result.stdout.fnmatch_lines(["*contracts: target the embedded mock*seed 6, max examples 0*"])

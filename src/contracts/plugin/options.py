@@ -1,8 +1,16 @@
-"""Plugin options: the command line wins, then `[tool.pytest.ini_options]`."""
+"""Plugin options: the command line wins, then `[tool.pytest.ini_options]`, then `[tool.contracts]`.
+
+The last is the table the CLI reads (contracts.toml or pyproject.toml, found
+from the rootdir), with the same keys (``spec``, ``header``,
+``max_examples``, ...), except the target: ``base_url`` and the mock are
+only ever taken from pytest's own options, so a ``base_url`` written for
+``contracts check`` never makes a plain ``pytest`` run send requests.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,8 +47,22 @@ def _value(config: pytest.Config, name: str) -> Any:
     try:
         ini = config.getini(dest)
     except ValueError:
+        ini = None
+    if ini not in ("", [], None):
+        return ini
+    if name in _TARGET:
         return None
-    return ini if ini not in ("", [], None) else None
+    value = _settings(config).values.get(name)
+    return [value] if name in _LISTS and isinstance(value, str) else value
+
+
+def _settings(config: pytest.Config) -> Any:
+    """[tool.contracts] of the project pytest runs in, read once."""
+    if _SETTINGS not in config.stash:
+        from ..core.config import read_settings
+
+        config.stash[_SETTINGS] = read_settings(Path(config.rootpath))
+    return config.stash[_SETTINGS]
 
 
 def _int(config: pytest.Config, name: str, default: int | None) -> int | None:
@@ -100,4 +122,7 @@ def read(config: pytest.Config) -> PluginOptions:
     return options
 
 
+_TARGET = {"base_url", "mock"}
+_LISTS = {"spec", "header", "param", "auth_option"}
 _KEY = pytest.StashKey[PluginOptions]()
+_SETTINGS = pytest.StashKey[Any]()

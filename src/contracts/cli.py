@@ -108,6 +108,44 @@ def specs_command(export_dir: str | None) -> None:
         click.echo(f"{item.name:<13} {item.path.name:<32} {spec.title} {spec.version}: {ops}")
 
 
+def _output_options(command: Any) -> Any:
+    """--no-color, -q and -v, the same on every command that prints (pytest's and ruff's habits)."""
+    command = click.option("-v", "--verbose", count=True,
+                           help="More: every cause with its example (-v), and every request as it is sent (-vv).")(command)
+    command = click.option("-q", "--quiet", is_flag=True, help="Only the closing summary line (and errors).")(command)
+    return click.option("--no-color", "no_color", is_flag=True,
+                        help="No colour or other escape codes (also NO_COLOR=1; FORCE_COLOR=1 forces colour).")(command)
+
+
+def _output(no_color: bool, quiet: bool, verbose: int) -> int:
+    """Apply the output options; the verbosity: -1 quiet, 0, 1, 2."""
+    from .core.errors import UsageError
+    from .report.terminal import configure
+
+    if quiet and verbose:
+        raise UsageError("-q and -v contradict each other; give one of them")
+    level = -1 if quiet else min(verbose, 2)
+    configure(no_color=no_color, verbosity=level)
+    return level
+
+
+def _formats_option(choices: Sequence[str]) -> Any:
+    def parse(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+        if not value:
+            return None
+        from .core.suggest import did_you_mean
+
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        for name in names:
+            if name not in choices:
+                raise click.BadParameter(f"{name!r} is not a report format{did_you_mean(name, list(choices))} "
+                                         f"(formats: {', '.join(choices)})")
+        return names
+
+    return click.option("--report", "report_formats", default=None, metavar=",".join(choices), callback=parse,
+                        help=f"Which reports --report-dir gets (default: all of {', '.join(choices)}).")
+
+
 def _baseline_options(command: Any) -> Any:
     """--baseline and --write-baseline, the same on check, validate and audit."""
     command = click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None,
@@ -134,7 +172,8 @@ def _spec_paths(specs: Sequence[str]) -> list[Path]:
 
 @cli.command()
 @click.argument("specs", nargs=-1, type=click.Path())
-def lint(specs: Sequence[str]) -> None:
+@_output_options
+def lint(specs: Sequence[str], no_color: bool, quiet: bool, verbose: int) -> None:
     """Lint specs: OpenAPI validity plus the toolkit's rules (default: every spec in specs/).
 
     Rule severities come from [tool.contracts.lint] in pyproject.toml (or [lint] in contracts.toml), e.g.
@@ -144,10 +183,13 @@ def lint(specs: Sequence[str]) -> None:
     from .core.finding import count_by_severity, has_errors
     from .core.spec import display_name
 
+    level = _output(no_color, quiet, verbose)
     rules = linter.project_rules()
     paths = _spec_paths(specs)
     findings = linter.lint(paths, rules)
     for f in findings:
+        if level < 0 and f.severity.value != "error":
+            continue
         where = f"{f.spec}:{f.line}" if f.line else f.spec
         click.echo(f"{where}: {f.severity.value}: {f.kind}: {f.message} (at {f.location or '/'})"
                    + (f"; {f.suggestion}" if f.suggestion else ""))
@@ -162,8 +204,11 @@ def lint(specs: Sequence[str]) -> None:
 @click.argument("specs", nargs=-1, type=click.Path())
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write audit.json and audit.md here.")
+@_formats_option(("json", "md"))
 @_baseline_options
-def audit(specs: Sequence[str], report_dir: str | None, baseline: str | None, write_baseline: str | None) -> None:
+@_output_options
+def audit(specs: Sequence[str], report_dir: str | None, report_formats: list[str] | None, baseline: str | None,
+          write_baseline: str | None, no_color: bool, quiet: bool, verbose: int) -> None:
     """Check every docs sample against its own operation's tables."""
     from .core.audit import audit as run_audit
     from .core.spec import load_spec
@@ -171,6 +216,7 @@ def audit(specs: Sequence[str], report_dir: str | None, baseline: str | None, wr
     from .report import baseline as baselines
     from .report.terminal import console, print_summary
 
+    level = _output(no_color, quiet, verbose)
     known = _open_baseline(baseline, write_baseline)
     loaded = [load_spec(p) for p in _spec_paths(specs)]
     result = run_audit(loaded)
@@ -183,10 +229,13 @@ def audit(specs: Sequence[str], report_dir: str | None, baseline: str | None, wr
                   f"{sev['error']} errors, {sev['warning']} warnings, {sev['info']} info",
                   result.baseline, report_written=bool(report_dir))
     if report_dir:
-        for path in audit_report.write(result, report_dir):
-            out.print(f"wrote {path}")
+        for path in audit_report.write(result, report_dir, report_formats):
+            if level >= 0:
+                out.print(f"wrote {path}")
     if write_baseline:
-        out.print(f"wrote {baselines.write(write_baseline, result.findings, command='audit')}")
+        written = baselines.write(write_baseline, result.findings, command='audit')
+        if level >= 0:
+            out.print(f"wrote {written}")
     raise SystemExit(result.exit_code)
 
 
@@ -242,25 +291,39 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 @click.option("--undocumented-fields", is_flag=True,
               help="Also send generated bodies with fields the docs do not list, as negative cases "
                    "(accepting them is info: the docs are silent).")
+@click.option("-x", "--exitfirst", "exit_first", is_flag=True, help="Stop at the first error finding (--max-failures 1).")
+@click.option("--max-failures", type=int, default=None, metavar="N", help="Stop after N error findings.")
+@click.option("--dry-run", is_flag=True, help="List the planned cases that would be sent, and send nothing.")
+@_formats_option(("json", "md", "junit", "html"))
 @_baseline_options
+@_output_options
 def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], params: Sequence[str],
           report_dir: str | None, max_examples: int, seed: int | None, timeout: float, strict: bool, checks: str,
           exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
           auth_options: Sequence[str], cacert: str | None, insecure: bool, cert: str | None, key: str | None,
           proxy: str | None, max_time: float | None, rate_limit: str | None, undocumented_fields: bool,
-          baseline: str | None, write_baseline: str | None) -> None:
+          exit_first: bool, max_failures: int | None, dry_run: bool, report_formats: list[str] | None,
+          baseline: str | None, write_baseline: str | None, no_color: bool, quiet: bool, verbose: int) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
+    from .core.errors import UsageError
     from .runner.session import Options
 
+    _output(no_color, quiet, verbose)
+    if exit_first and max_failures not in (None, 1):
+        raise UsageError(f"-x stops at the first error and --max-failures {max_failures} after {max_failures}: "
+                         "give one of them")
     options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=max_examples,
                       seed=seed, timeout=timeout, strict=strict, checks=_names(checks),
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
                       undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options,
                       rate_limit=rate_limit, max_time=max_time, cacert=cacert, insecure=insecure, cert=cert,
-                      key=key, proxy=proxy)
+                      key=key, proxy=proxy, max_failures=1 if exit_first else max_failures, dry_run=dry_run)
     if insecure:
         click.echo("contracts: warning: --insecure: the target's TLS certificate is not verified", err=True)
-    raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline))
+    if report_formats is not None and not report_dir:
+        raise UsageError("--report chooses the formats --report-dir gets: give --report-dir too")
+    raise SystemExit(run_check(options, report_dir, baseline=baseline, write_baseline=write_baseline,
+                               formats=report_formats))
 
 
 def _names(text: str) -> list[str]:
@@ -274,24 +337,38 @@ def _ran(result: Any) -> set[tuple[str, str]]:
 
 
 def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline: str | None = None,
-              write_baseline: str | None = None) -> int:
-    """Run the check and write reports; returns the exit code. Ctrl-C keeps what ran."""
+              write_baseline: str | None = None, formats: Sequence[str] | None = None) -> int:
+    """Run the check and write reports; returns the exit code. Ctrl-C keeps what ran.
+
+    A set-up error (the target never answered) is one line on stderr with nothing printed before
+    it; the reports of what ran are still written.
+    """
     from .report import baseline as baselines
     from .report import check as check_report
     from .report.files import ensure_dir
     from .report.progress import ProgressObserver
-    from .report.terminal import console, matrix_table, print_summary
+    from .report.terminal import console, matrix_table, print_summary, verbosity
     from .runner.session import open_session
 
     out = console()
+    level = verbosity()
     if report_dir:
         ensure_dir(report_dir)  # fail early, before any request
     known = _open_baseline(baseline, write_baseline)
     session = open_session(options, app=app)
+    if getattr(options, "dry_run", False):
+        try:
+            return _dry_run(out, session)
+        finally:
+            session.close()
+
+    def header() -> str:
+        return (f"contracts check: {session.contract.redactor.url(session.transport.description)} · "
+                f"{len(session.specs)} spec(s) · seed {session.seed}")
+
     try:
-        out.print(f"contracts check: {session.contract.redactor.url(session.transport.description)} · "
-                  f"{len(session.specs)} spec(s) · seed {session.seed}")
-        with ProgressObserver(out) as observer:
+        with ProgressObserver(out, header=header, mode="quiet" if level < 0 else None,
+                              verbose=level >= 2) as observer:
             result = session.runner(observer).run(session.selected_operations())
     finally:
         session.close()
@@ -303,28 +380,57 @@ def run_check(options: Any, report_dir: str | None, *, app: Any = None, baseline
         summary["setup_error"] = result.setup_error
     report = check_report.Report(summary, result.findings, result.all_checks, session.contract.redactor)
     summary = report.summary
+    written = check_report.write(report, report_dir, formats) if report_dir else []
+    if result.setup_error:
+        where = f" (reports of what ran: {report_dir})" if report_dir else ""
+        _fail(session.contract.redactor.scrub(result.setup_error) + where)
+        return EXIT_USAGE
+    if not observer.started and level >= 0:
+        out.print(header(), markup=False, highlight=False)
     print_summary(out, "findings per operation", summary["by_operation"], report.findings,
                   f"{summary['cases']} cases, {summary['requests']} requests in {summary['duration_seconds']} s: "
                   f"{_severity_text(summary)} (seed {result.seed})" + _unsent_text(summary), compared,
                   report_written=bool(report_dir))
-    out.print(matrix_table(result.matrix(), result.all_checks))
-    for line in _cannot_generate_lines(summary):
-        out.print(line, markup=False, highlight=False)
-    if report_dir:
-        for path in check_report.write(report, report_dir):
+    if level >= 0:
+        out.print(matrix_table(result.matrix(), result.all_checks))
+        for line in _cannot_generate_lines(summary):
+            out.print(line, markup=False, highlight=False)
+        for path in written:
             out.print(f"wrote {path}")
-    if write_baseline and not result.setup_error and not result.interrupted and not result.stopped:
-        out.print(f"wrote {baselines.write(write_baseline, report.findings, command='check')}")
-    if result.setup_error:
-        _fail(session.contract.redactor.scrub(result.setup_error))
-        return EXIT_USAGE
+    if write_baseline and not result.interrupted and not result.stopped:
+        path = baselines.write(write_baseline, report.findings, command="check")
+        if level >= 0:
+            out.print(f"wrote {path}")
     if result.interrupted:
         _fail("interrupted; the reports cover what ran so far" + (" (the baseline was not written)"
                                                                    if write_baseline else ""))
         return EXIT_INTERRUPTED
-    if result.stopped:
+    if result.stopped == "max-time":
         out.print(f"stopped at --max-time {options.max_time:g} s; the reports cover what ran")
+    elif result.stopped == "max-failures":
+        out.print(f"stopped after {options.max_failures} error finding(s) (-x / --max-failures); "
+                  "the reports cover what ran")
     return result.exit_code
+
+
+def _dry_run(out: Any, session: Any) -> int:
+    """Every planned case that would be sent (method, URL, what it expects, why), and the generation budget."""
+    base = session.contract.redactor.url(session.transport.base_url)
+    total = 0
+    for op in session.selected_operations():
+        cases = session.planner.plan(op)
+        out.print(f"{op.operation_id} ({op.method.upper()} {op.path}): {len(cases)} planned case(s)"
+                  + (f", up to {session.options.max_examples} generated" if session.options.max_examples else ""),
+                  markup=False, highlight=False)
+        for case in cases:
+            why = f" ({case.reason})" if case.reason and case.reason not in case.name else ""
+            out.print(f"  {case.phase:<9} {case.expect:<6} {case.operation.method.upper()} "
+                      f"{session.contract.redactor.url(case.url(base))}  {case.name}{why}",
+                      markup=False, highlight=False)
+        total += len(cases)
+    out.print(f"dry run: {total} planned case(s) in {len(session.selected_operations())} operation(s); nothing sent",
+              markup=False, highlight=False)
+    return EXIT_OK
 
 
 def _severity_text(summary: dict[str, Any]) -> str:
@@ -353,9 +459,12 @@ def _unsent_text(summary: dict[str, Any]) -> str:
 @click.option("--report-dir", type=click.Path(file_okay=False), default=None,
               help="Write report.json, report.md, junit.xml and report.html here.")
 @click.option("--strict", is_flag=True, help="Undocumented fields and headers become errors.")
+@_formats_option(("json", "md", "junit", "html"))
 @_baseline_options
+@_output_options
 def validate_command(har: str, specs: Sequence[str], base_url: str | None, report_dir: str | None,
-                     strict: bool, baseline: str | None, write_baseline: str | None) -> None:
+                     strict: bool, report_formats: list[str] | None, baseline: str | None,
+                     write_baseline: str | None, no_color: bool, quiet: bool, verbose: int) -> None:
     """Validate recorded traffic (HAR 1.2) against the specs, offline."""
     from .core.redact import Redactor
     from .core.validator import Contract
@@ -366,6 +475,7 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     from .runner.har import validate_har
     from .runner.session import check_base_url, load
 
+    level = _output(no_color, quiet, verbose)
     if report_dir:
         ensure_dir(report_dir)
     known = _open_baseline(baseline, write_baseline)
@@ -391,10 +501,13 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
                   f"{result.requests} entries validated{skipped}: {sev['error']} errors, {sev['warning']} warnings, "
                   f"{sev['info']} info", compared, report_written=bool(report_dir))
     if report_dir:
-        for path in check_report.write(report, report_dir):
-            out.print(f"wrote {path}")
+        for path in check_report.write(report, report_dir, report_formats):
+            if level >= 0:
+                out.print(f"wrote {path}")
     if write_baseline and not result.interrupted:
-        out.print(f"wrote {baselines.write(write_baseline, report.findings, command='validate')}")
+        path = baselines.write(write_baseline, report.findings, command="validate")
+        if level >= 0:
+            out.print(f"wrote {path}")
     if result.interrupted:
         _fail("interrupted; the reports cover what ran so far")
         raise SystemExit(EXIT_INTERRUPTED)

@@ -190,7 +190,7 @@ def test_secrets_never_reach_an_artefact(tmp_path: Path, capfd: pytest.CaptureFi
     token, key = TOKEN, "AKIA-very-secret-access-key"
     with serve(_router(iotda_app(), odd_app("echo"))) as url:
         code = run(["check", "--spec", IOTDA, "--base-url", url, "--header", f"X-Auth-Token: {token}",
-                    "--header", "Authorization: Bearer another-secret-bearer", "--param", f"accessKey={key}",
+                    "--header", "Authorization: Bearer another-secret-bearer", "--header", f"X-Api-Key: {key}",
                     "--report-dir", str(tmp_path), "--operation", "ShowAsyncDeviceCommand"])
     assert code in (0, 1)
     out = capfd.readouterr()

@@ -514,13 +514,14 @@ def iter_spec_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            known = shipped.lookup(str(raw)) if "/" not in str(raw) and os.sep not in str(raw) else None
+            bare = "/" not in str(raw) and os.sep not in str(raw)  # a name, not a path
+            known = shipped.lookup(str(raw)) if bare else None
             if known is None:
                 from .suggest import did_you_mean
 
-                hint = did_you_mean(str(raw), shipped.names())
-                raise UsageError(f"no such spec file or folder: {p}{hint if 'did you mean' in hint else ''} "
-                                 f"(shipped specs: {', '.join(shipped.names())}; see `contracts specs`)")
+                hint = did_you_mean(str(raw), shipped.names()) if bare else ""
+                names = f" (shipped specs: {', '.join(shipped.names())}; see `contracts specs`)" if bare else ""
+                raise UsageError(f"no such spec file or folder: {p}{hint if 'did you mean' in hint else ''}{names}")
             out.append(known)
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.audit import AuditResult
 from ..core.finding import Finding
@@ -70,9 +70,16 @@ def to_markdown(result: AuditResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def write(result: AuditResult, directory: str | Path) -> list[Path]:
+FORMATS = ("json", "md")
+
+
+def write(result: AuditResult, directory: str | Path, formats: Iterable[str] | None = None) -> list[Path]:
+    """audit.json and audit.md (or the ``formats`` named) under ``directory``."""
     d = ensure_dir(directory)
-    return [
-        write_text(d / "audit.json", dump_json(to_json(result))),
-        write_text(d / "audit.md", to_markdown(result)),
-    ]
+    wanted = list(FORMATS) if formats is None else list(formats)
+    out = []
+    if "json" in wanted:
+        out.append(write_text(d / "audit.json", dump_json(to_json(result))))
+    if "md" in wanted:
+        out.append(write_text(d / "audit.md", to_markdown(result)))
+    return out

@@ -248,14 +248,15 @@ def _evidence_html(f: Finding) -> str:
 
 
 # -- writing ----------------------------------------------------------------------
-def write(report: Report, directory: str | Path) -> list[Path]:
+FORMATS = {"json": ("report.json", lambda r: dump_json(to_json(r))), "md": ("report.md", lambda r: to_markdown(r)),
+           "junit": ("junit.xml", lambda r: to_junit(r)), "html": ("report.html", lambda r: to_html(r))}
+
+
+def write(report: Report, directory: str | Path, formats: Iterable[str] | None = None) -> list[Path]:
+    """The artefacts in ``formats`` (names of FORMATS; default: all four) under ``directory``."""
     d = ensure_dir(directory)
-    return [
-        write_text(d / "report.json", dump_json(to_json(report))),
-        write_text(d / "report.md", to_markdown(report)),
-        write_text(d / "junit.xml", to_junit(report)),
-        write_text(d / "report.html", to_html(report)),
-    ]
+    wanted = list(FORMATS) if formats is None else list(formats)
+    return [write_text(d / FORMATS[name][0], FORMATS[name][1](report)) for name in wanted]
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

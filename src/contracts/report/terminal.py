@@ -14,8 +14,29 @@ from .causes import example, headline, label, marks
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
+_OUTPUT: dict[str, Any] = {"no_color": False, "verbosity": 0}
+
+
+def configure(*, no_color: bool = False, verbosity: int = 0) -> None:
+    """The command line's --no-color and -q/-v (verbosity -1, 0, 1, 2), for every console made after."""
+    _OUTPUT.update(no_color=no_color, verbosity=verbosity)
+
+
+def verbosity() -> int:
+    return int(_OUTPUT["verbosity"])
+
+
 def console(stderr: bool = False) -> Console:
-    # soft_wrap: long lines are left whole (a CI log or a pager wraps them), never cut mid-word
+    """A console that never cuts a line mid-word (soft_wrap: a CI log or a pager wraps long lines whole).
+
+    Colour follows --no-color, then the NO_COLOR and FORCE_COLOR conventions (rich reads both); with
+    no colour at all, no escape codes either.
+    """
+    import os
+
+    plain = _OUTPUT["no_color"] or (os.environ.get("NO_COLOR", "") != "" and not os.environ.get("FORCE_COLOR"))
+    if plain:
+        return Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None, no_color=True)
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -51,15 +72,21 @@ def matrix_table(matrix: dict[str, dict[str, str]], checks: list[str]) -> Table:
 
 def print_causes(out: Console, findings: list[Finding], baseline: Mapping[str, Any] | None = None, *,
                  limit: int = 25, report_written: bool = False) -> None:
-    """Causes first: how many, then each error and warning cause with its count and one example."""
+    """Causes first: how many, then each error and warning cause with its count and one example.
+
+    ``-v`` lists every cause, info included, each with its example.
+    """
     lead = headline(findings, baseline)
     out.print(f"[bold]{escape(lead.text())}[/]")
-    shown = [f for f in findings if f.severity is not Severity.INFO]
+    loud = verbosity() >= 1
+    shown = [f for f in findings if loud or f.severity is not Severity.INFO]
+    if loud:
+        limit = len(shown)
     for f in shown[:limit]:
         hint = f"  [dim]→ {escape(f.suggestion)}[/]" if f.suggestion else ""
         out.print(f"[{STYLE[f.severity]}]{f.severity.value:7}[/]{escape(marks(f))} {escape(label(f))}  "
                   f"[bold]{escape(f.kind)}[/]: {escape(f.message)}{hint}")
-        if f.severity is Severity.ERROR and f.baseline != "known":
+        if (f.severity is Severity.ERROR and f.baseline != "known") or loud:
             example_text = example(f)
             if example_text:
                 out.print(f"        [dim]e.g. {escape(example_text)}[/]")
@@ -77,7 +104,10 @@ def print_causes(out: Console, findings: list[Finding], baseline: Mapping[str, A
 
 def print_summary(out: Console, title: str, by_operation: dict[str, dict[str, int]], findings: list[Finding],
                   tail: str, baseline: Mapping[str, Any] | None = None, *, report_written: bool = False) -> None:
-    """Causes first, then counts per operation, then one closing line."""
+    """Causes first, then counts per operation, then one closing line (only that line with -q)."""
+    if verbosity() < 0:
+        out.print(tail)
+        return
     print_causes(out, findings, baseline, report_written=report_written)
     out.print(counts_table(title, {op: {k: m.get(k, 0) for k in ("error", "warning", "info")}
                                    for op, m in by_operation.items()}))

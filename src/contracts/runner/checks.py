@@ -175,8 +175,15 @@ def select(include: Iterable[str] = (), exclude: Iterable[str] = ()) -> list[Che
     for name in include + exclude:
         if name not in CHECKS:
             raise UsageError(f"unknown check {name!r}{did_you_mean(name, list(CHECKS))}")
+    both = [n for n in include if n in exclude]
+    if both:
+        raise UsageError(f"--checks and --exclude-checks both name {', '.join(both)}: that runs nothing of it; "
+                         "keep each check in one of the two")
     chosen = include or list(CHECKS)
-    return [CHECKS[n] for n in chosen if n not in exclude]
+    picked = [CHECKS[n] for n in chosen if n not in exclude]
+    if not picked:
+        raise UsageError("--exclude-checks leaves no check to run; exclude fewer")
+    return picked
 
 
 def run_checks(checks: Iterable[Check], ctx: Context) -> list[Finding]:

@@ -90,7 +90,7 @@ class RunResult:
     requests: int = 0
     duration: float = 0.0
     interrupted: bool = False
-    stopped: str | None = None  # why the run stopped early on its own: "max-time"
+    stopped: str | None = None  # why the run stopped early on its own: "max-time" or "max-failures"
     setup_error: str | None = None
     skipped_entries: int = 0  # HAR entries outside --base-url
     unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
@@ -176,9 +176,12 @@ class _Collected:
     def __init__(self) -> None:
         self.folder = Folder()
         self.keys: set[tuple[str, str, str, str]] = set()
+        self.errors = 0  # error-level occurrences (-x / --max-failures)
 
     def append(self, f: Finding) -> None:
         self.folder.add(f)
+        if f.severity is Severity.ERROR:
+            self.errors += 1
         if len(self.keys) < KEY_MEMORY:
             self.keys.add((f.operation, f.check or "", f.location, f.kind))
 
@@ -200,7 +203,8 @@ class _Collected:
 class Runner:
     def __init__(self, contract: Contract, transport: Transport, planner: Planner, checks: list[Check], *,
                  seed: int = 0, max_examples: int = 0, observer: Observer | None = None, fuzzer: Any = None,
-                 workers: int = 1, limiter: Any = None, deadline: float | None = None) -> None:
+                 workers: int = 1, limiter: Any = None, deadline: float | None = None,
+                 max_failures: int | None = None) -> None:
         self.contract = contract
         self.transport = transport
         self.planner = planner
@@ -212,6 +216,7 @@ class Runner:
         self.observer = observer or _Silent()
         self._raw = _Collected()
         self.deadline = deadline  # time.monotonic() past which the run stops (--max-time)
+        self.max_failures = max_failures  # error findings after which the run stops (-x / --max-failures)
         self._in_a_row = 0  # timeouts in a row (the circuit breaker)
         self._waited = 0.0  # seconds spent in those timeouts
         self._hanging: dict[str, int] = {}  # operation -> timeouts in a row (HANGING_AFTER: skipped)
@@ -245,7 +250,9 @@ class Runner:
         if case.phase != "generated":
             self._weigh(case, request)
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise _TimeUp()
+            raise _TimeUp("max-time")
+        if self.max_failures is not None and self._raw.errors >= self.max_failures:
+            raise _TimeUp("max-failures")
         if self._hanging.get(case.operation.operation_id, 0) >= HANGING_AFTER:
             return self._not_sent(case, request, f"{case.operation.operation_id} timed out {HANGING_AFTER} times "
                                                  f"in a row: its remaining cases were skipped")
@@ -483,8 +490,8 @@ class Runner:
                     self._operation_findings(op, self._valid.get(op.operation_id, []))
         except _SetupFailure as exc:
             result.setup_error = str(exc)
-        except _TimeUp:
-            result.stopped = "max-time"
+        except _TimeUp as stop:
+            result.stopped = stop.reason
         except KeyboardInterrupt:
             result.interrupted = True
         finally:
@@ -546,8 +553,10 @@ class Runner:
                     self._absorb(result, ops[index], part)
                     if part.setup is not None:
                         raise _SetupFailure(part.setup)
-                    if part.time_up:
-                        raise _TimeUp()
+                    if part.stopped:
+                        raise _TimeUp(part.stopped)
+                    if self.max_failures is not None and self._raw.errors >= self.max_failures:
+                        raise _TimeUp("max-failures")
                     self._cannot(result, ops[index], negative, part.cannot)
                     explored.append((ops[index], negative, part.keys))
                 pool.pool.close()
@@ -624,7 +633,11 @@ class _SetupFailure(Exception):
 
 
 class _TimeUp(Exception):
-    """--max-time ran out: the run stops where it is and reports what ran."""
+    """--max-time ran out, or --max-failures was reached: the run stops where it is and reports what ran."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "max-time" or "max-failures"
 
 
 class GenerationWorkerError(RuntimeError):
@@ -657,7 +670,7 @@ class _Part:
     cannot: str | None = None  # why no case could be generated for this operation and mode
     error: str | None = None  # a bug in the worker, as text: exceptions do not always survive pickling
     setup: str | None = None  # the target became unreachable (the circuit breaker), as text
-    time_up: bool = False  # --max-time ran out while this task generated
+    stopped: str | None = None  # --max-time ran out, or --max-failures was reached, while this task generated
     keys_seen: set[tuple[str, str, str, str]] = field(default_factory=set)
 
 
@@ -695,17 +708,17 @@ def _generate_task(index: int, negative: bool) -> _Part:
     parent, ops = _FORKED
     runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
                     max_examples=parent.max_examples, fuzzer=parent.fuzzer, limiter=parent.limiter,
-                    deadline=parent.deadline)
+                    deadline=parent.deadline, max_failures=parent.max_failures)
     runner._answered = 1  # a refused connection here is a finding; set-up problems show in the parent
     op = ops[index]
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
-    setup, time_up, keys = None, False, []
+    setup, stopped, keys = None, None, []
     try:
         keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
     except _SetupFailure as exc:  # what ran so far comes back with it
         setup = str(exc)
-    except _TimeUp:
-        time_up = True
+    except _TimeUp as stop:
+        stopped = stop.reason
     except Exception:  # sent back as text: an exception that does not unpickle would hang the parent
         import traceback
 
@@ -714,5 +727,5 @@ def _generate_task(index: int, negative: bool) -> _Part:
         runner.transport.close()
     return _Part(runner._raw.findings(), keys, result.cases, result.applied, runner._valid, runner._first_valid,
                  runner._sent, runner._answered - 1, runner._timeouts, runner._unsendable,
-                 cannot=runner.fuzzer.cannot_generate(op, negative), setup=setup, time_up=time_up,
+                 cannot=runner.fuzzer.cannot_generate(op, negative), setup=setup, stopped=stopped,
                  keys_seen=runner._raw.keys)

@@ -60,6 +60,8 @@ class Options:
     auth_options: Sequence[str] = ()  # name=value options of the signer
     rate_limit: str | None = None  # e.g. 20/s or 100/60s, for the whole run (all workers together)
     max_time: float | None = None  # seconds for the whole run; it stops and reports what ran
+    max_failures: int | None = None  # error findings after which the run stops (-x is 1)
+    dry_run: bool = False  # list the planned cases, send nothing
     cacert: str | None = None  # a CA bundle for HTTPS targets
     insecure: bool = False  # no TLS verification (warned)
     cert: str | None = None  # a client certificate (PEM), with its key or alongside --key
@@ -97,7 +99,7 @@ class Session:
         deadline = self.deadline
         return Runner(self.contract, self.transport, self.planner, self.checks, seed=self.seed,
                       max_examples=self.options.max_examples, observer=observer, fuzzer=fuzzer, workers=workers,
-                      limiter=self.limiter, deadline=deadline)
+                      limiter=self.limiter, deadline=deadline, max_failures=self.options.max_failures)
 
     def selected_operations(self) -> list[Any]:
         wanted = list(self.options.operations)
@@ -122,6 +124,8 @@ def open_session(options: Options, *, app: Any = None) -> Session:
         raise UsageError(f"--timeout must be positive, not {options.timeout}")
     if options.max_time is not None and options.max_time <= 0:
         raise UsageError(f"--max-time must be positive, not {options.max_time}")
+    if options.max_failures is not None and options.max_failures < 1:
+        raise UsageError(f"--max-failures must be at least 1, not {options.max_failures}")
     if options.max_examples < 0:
         raise UsageError(f"--max-examples must be 0 or more, not {options.max_examples}")
     headers = dict(parse_header(h) for h in options.headers)
@@ -132,6 +136,7 @@ def open_session(options: Options, *, app: Any = None) -> Session:
         hooks = " (webhooks are calls the API makes, not operations to check)" if any(
             spec.data.get("webhooks") for spec in specs) else ""
         raise UsageError(f"nothing to check: no operations under paths in {', '.join(s.name for s in specs)}{hooks}")
+    _known_params(params, specs)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**31)
     secrets = [v for k, v in headers.items() if is_secret_header(k)] + \
               [v for k, v in params.items() if is_secret_param(k)]
@@ -174,6 +179,22 @@ def open_session(options: Options, *, app: Any = None) -> Session:
 
         limiter = RateLimiter.parse(options.rate_limit)
     return Session(options, specs, contract, transport, planner, checks, seed, limiter)
+
+
+def _known_params(params: dict[str, str], specs: list[Spec]) -> None:
+    """A --param must name a parameter (or an API-key credential) some operation has: a typo is an error."""
+    known: set[str] = set()
+    for spec in specs:
+        for op in spec.operations:
+            known.update(p.name for p in op.parameters)
+            known.update(s.param for alternative in op.security_schemes for s in alternative if s.param)
+    folded = {k.lower() for k in known}
+    for name in params:
+        if name.lower() not in folded:  # header names are case-insensitive; a case slip elsewhere is no typo
+            from ..core.suggest import did_you_mean
+
+            raise UsageError(f"--param {name}: no operation of the specs has a parameter of that name"
+                             f"{did_you_mean(name, sorted(known))}")
 
 
 def _signer(options: Options) -> Any:

@@ -176,12 +176,16 @@ class _Collected:
     def __init__(self) -> None:
         self.folder = Folder()
         self.keys: set[tuple[str, str, str, str]] = set()
-        self.errors = 0  # error-level occurrences (-x / --max-failures)
+        self._error_causes: set[Any] = set()  # distinct error causes (-x / --max-failures), not occurrences
+
+    @property
+    def errors(self) -> int:
+        return len(self._error_causes)
 
     def append(self, f: Finding) -> None:
         self.folder.add(f)
-        if f.severity is Severity.ERROR:
-            self.errors += 1
+        if f.severity is Severity.ERROR and len(self._error_causes) < KEY_MEMORY:
+            self._error_causes.add(identity(f))
         if len(self.keys) < KEY_MEMORY:
             self.keys.add((f.operation, f.check or "", f.location, f.kind))
 

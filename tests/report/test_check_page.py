@@ -127,6 +127,7 @@ def test_causes_are_collapsible_and_the_filters_cover_severity_operation_and_che
         assert not any("open" in li.find("details")[0].attrs for li in items)
     form = root.find("form", id="filters")[0]
     assert "hidden" in form.attrs  # shown by the script only: with scripts off there is nothing dead on the page
+    assert "[hidden]{display:none!important}" in html  # no display rule (the form is a flex box) can undo it
     names = {e.attrs.get("name") for e in form.iter() if e.tag in ("input", "select")}
     assert names == {"severity", "operation", "check"}
     options = {o.attrs["value"] for o in form.find("select", name="operation")[0].iter("option")} - {""}

@@ -358,7 +358,7 @@ def render(specs: list[Spec], audit: AuditResult) -> str:
                     f"<div class='description'>{desc}</div></div>")
         for op in spec.operations:
             section = _operation(spec, op, by_op.get((spec.name, op.operation_id), []))
-            words = " ".join([op.operation_id, op.method, op.path, op.summary, spec.title]).lower()
+            words = " ".join([op.operation_id, op.method, op.path, op.summary]).lower()
             body.append(section.replace("<section class='op' ", f"<section class='op' data-search='{_h(words)}' ", 1))
         body.append("</section>")
     filters = ("<form class='controls' id='filters' hidden role='search'>"

@@ -24,7 +24,7 @@ CSS = """
 --sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans",""" + CJK_FONTS + """,sans-serif;
 --mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono","Liberation Mono",""" + CJK_FONTS + """,monospace;
 --cjk:""" + CJK_FONTS + """,sans-serif}
-*{box-sizing:border-box}html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+*{box-sizing:border-box}[hidden]{display:none!important}html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{font:15px/1.5 var(--sans);color:var(--fg);background:var(--bg);margin:0 auto;max-width:1200px;padding:1.5rem;
 overflow-wrap:break-word}
 :lang(zh),:lang(ja),:lang(ko){font-family:var(--cjk)}

@@ -33,7 +33,7 @@ details.finding .body{padding:.3rem .7rem .6rem}details.finding:target{box-shado
 grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr))}.exchange>figure{min-width:0;margin:.3rem 0}
 pre .k{color:#0550ae}pre .v{color:#0a3069}
 table.matrix{width:auto;min-width:100%}table.matrix th,table.matrix td{text-align:center;vertical-align:middle}
-table.matrix thead th{font-size:12px;font-weight:600;min-width:5.5rem}
+table.matrix thead th{font-size:11.5px;font-weight:600;min-width:4.4rem;padding:.3rem .25rem}table.matrix td{padding:.25rem .2rem}
 table.matrix tbody th{text-align:left;white-space:nowrap;position:sticky;left:0;z-index:1}
 table.matrix td a{text-decoration:none}table.matrix sup{font-size:11px;margin-left:.15em}
 ol.why{font-size:13px;color:var(--muted);padding-left:1.6rem}ol.why li:target{background:var(--hit)}

@@ -7,7 +7,7 @@ import re
 
 from contracts.core.finding import Evidence, Finding
 from contracts.core.severity import Basis, decide
-from contracts.report.evidence import evidence_html, pointers, pretty_json, target_of
+from contracts.report.evidence import MAX_INDENT, evidence_html, pointers, pretty_json, target_of
 
 from .htmltree import parse
 
@@ -88,3 +88,10 @@ def test_text_bodies_are_shown_as_they_came() -> None:
     html = evidence_html(f)
     assert "Internal &lt;b&gt;error&lt;/b&gt;" in html
     assert _marked(html) == ["HTTP 500"]
+
+
+def test_a_hostile_nesting_stays_linear_in_size() -> None:
+    body = "[" * 4096 + "… [99 more bytes cut]"  # what a server answering "[[[[…" forever leaves as evidence
+    html, _ = pretty_json(body, "/0/0/0")
+    assert len(html) < 4096 * (2 * MAX_INDENT + 8)
+    assert parse(html).text().partition("…")[0].count("[") == 4096

@@ -20,6 +20,7 @@ from .html import name
 
 _CUT = re.compile(r"… \[\d+ more bytes cut\]$")
 _TOKEN = re.compile(r'\s*(?:("(?:[^"\\]|\\.)*"?)|([{}\[\]:,])|([^\s{}\[\]:,"]+))', re.S)
+MAX_INDENT = 16  # levels; deeper values line up at this depth
 # Checks whose location points into the request the checker sent, not into the answer.
 REQUEST_SIDE = frozenset({"negative_data_rejection", "positive_data_acceptance", "request_conformance",
                           "documented_endpoint", "ignored_auth"})
@@ -98,8 +99,8 @@ def _render(text: str, target: str | None) -> tuple[str, list[str]]:
     close_at: int | None = None  # stack depth whose closing bracket ends the mark
     key_at: int | None = None  # where in ``out`` the current member's key begins
 
-    def newline() -> str:
-        return "\n" + "  " * len(stack)
+    def newline() -> str:  # indentation stops growing at MAX_INDENT: a hostile "[[[[…" stays linear in size
+        return "\n" + "  " * min(len(stack), MAX_INDENT)
 
     for kind, token in _tokens(text):
         top = stack[-1] if stack else None
@@ -265,5 +266,5 @@ def _block(title: str, head: str, headers: str, body: str, marked: str | None, w
     return f"<figure class='{title.lower()}'><figcaption>{title}</figcaption><pre>{text}</pre>{note}</figure>"
 
 
-__all__ = ["REQUEST_SIDE", "Target", "body_html", "evidence_html", "looks_like_json", "pointers", "pretty_json",
+__all__ = ["MAX_INDENT", "REQUEST_SIDE", "Target", "body_html", "evidence_html", "looks_like_json", "pointers", "pretty_json",
            "target_of"]

@@ -22,6 +22,7 @@ from ..core.validator import Contract
 from .cases import ACCEPT, REFUSE, REJECT, Case
 from .checks import CHECKS, Check, run_checks
 from .exchange import Context, Exchange
+from . import skips
 from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
@@ -96,6 +97,8 @@ class RunResult:
     unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
     # operation -> mode (positive/negative) -> why no case could be generated: the tool's limit, not a finding
     cannot_generate: dict[str, dict[str, str]] = field(default_factory=dict)
+    # operation -> check -> why it did not run (runner/skips.py): every "skip" in the reports says why
+    skip_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -132,7 +135,18 @@ class RunResult:
             out[op] = row
         return out
 
+    def skipped(self, matrix: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+        """operation -> check -> why, for every skipped cell of the matrix."""
+        out: dict[str, dict[str, str]] = {}
+        for op, row in (self.matrix() if matrix is None else matrix).items():
+            for check, verdict in row.items():
+                if verdict == "skip":
+                    out.setdefault(op, {})[check] = (self.skip_reasons.get(op, {}).get(check)
+                                                     or skips.fallback(self, op, check))
+        return out
+
     def summary(self) -> dict[str, Any]:
+        matrix = self.matrix()
         by_op: dict[str, dict[str, int]] = {}
         for op, meta in self.operations.items():
             by_op[op] = {"spec": meta["spec"], "cases": self.cases.get(op, 0), "error": 0, "warning": 0, "info": 0}
@@ -156,7 +170,9 @@ class RunResult:
             "findings": len(self.findings),
             "by_severity": count_by_severity(self.findings),
             "by_operation": by_op,
-            "checks": self.matrix(),
+            "checks": matrix,
+            **({"skip_reasons": self.skipped(matrix)} if any("skip" in row.values() for row in matrix.values())
+               else {}),
         }
 
 
@@ -508,6 +524,7 @@ class Runner:
                                   f"({self._sent} sent); is the server up, and is --timeout long enough?")
         result.unsendable = self._unsendable
         result.findings = self._raw.findings({identity(f): f for f in self._minimal.values()})
+        result.skip_reasons = skips.reasons(result, ops, result.all_checks, wanted)
         return result
 
     # -- generated cases ---------------------------------------------------------------

@@ -486,6 +486,8 @@ def security_added(p: OperationPair) -> Iterator[Change]:
 
 def security_relaxed(p: OperationPair) -> Iterator[Change]:
     old, new = _requirements(p.old), _requirements(p.new)
+    if any(not any(_meets(r, needed) for needed in new) for r in old):
+        return  # a swap: security-added reports it, old → new, and existing clients are affected
     for requirement in new:
         if not any(_meets(requirement, needed) for needed in old):
             yield p.change("security-relaxed", Impact.HARMLESS, "security",

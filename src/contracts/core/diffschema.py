@@ -239,8 +239,9 @@ def range_changed(p: SchemaPair) -> Iterator[Delta]:
     old_m, new_m = p.old.value("multipleOf"), p.new.value("multipleOf")
     if _number(old_m) or _number(new_m):
         if not (_number(old_m) and _number(new_m) and old_m == new_m):
-            narrowed = not _number(old_m) or (_number(new_m) and not _divides(old_m, new_m))
-            widened = not _number(new_m) or (_number(old_m) and not _divides(new_m, old_m))
+            # narrowed: some multiple of the old step is no multiple of the new one (and the reverse)
+            narrowed = not _number(old_m) or (_number(new_m) and not _divides(new_m, old_m))
+            widened = not _number(new_m) or (_number(old_m) and not _divides(old_m, new_m))
             yield p.directed("range-changed", "multipleOf",
                              f"multiple of {old_m if _number(old_m) else 'anything'} → "
                              f"{new_m if _number(new_m) else 'anything'}", narrowed, widened)

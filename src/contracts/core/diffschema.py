@@ -540,12 +540,36 @@ def _branches(side: Side, v: View, key: str) -> list[tuple[str, Node]]:
 
 def match_branches(p: SchemaPair, key: str) -> tuple[list[tuple[str, Node, Node]], list[tuple[str, Node]],
                                                       list[tuple[str, Node]]]:
+    """(matched, removed, added) branches: by the component they refer to, then the rest by the JSON types
+    they admit, in order, where one of the two is written inline.
+
+    So inlining a referred branch, moving an inline one behind a ``$ref`` or reordering inline branches pairs
+    each with itself; two differently named components stay one removed and one added.
+    """
     old = _branches(p.old_side, p.old, key)
     new = _branches(p.new_side, p.new, key)
-    new_by = dict(new)
-    old_by = dict(old)
-    matched = [(k, n, new_by[k]) for k, n in old if k in new_by]
-    return matched, [(k, n) for k, n in old if k not in new_by], [(k, n) for k, n in new if k not in old_by]
+    named_new = {k: n for k, n in new if n.ref is not None}
+    named_old = {k for k, n in old if n.ref is not None}
+    matched: list[tuple[str, Node, Node]] = []
+    rest_old: list[tuple[str, Node]] = []
+    for k, n in old:
+        if n.ref is not None and k in named_new:
+            matched.append((k, n, named_new[k]))
+        else:
+            rest_old.append((k, n))
+    rest_new = [(k, n) for k, n in new if not (n.ref is not None and k in named_old)]
+    removed: list[tuple[str, Node]] = []
+    for k, n in rest_old:
+        kinds = types(view(p.old_side, n), p.old_side)
+        partner = next((i for i, (_, m) in enumerate(rest_new)
+                        if (n.ref is None or m.ref is None) and types(view(p.new_side, m), p.new_side) == kinds),
+                       None)
+        if partner is None:
+            removed.append((k, n))
+        else:
+            other_key, other = rest_new.pop(partner)
+            matched.append((other_key, n, other))
+    return matched, removed, rest_new
 
 
 def variant_added(p: SchemaPair) -> Iterator[Delta]:

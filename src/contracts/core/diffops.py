@@ -303,7 +303,7 @@ def parameter_became_required(p: OperationPair) -> Iterator[Change]:
         if new.required and not old.required:
             yield p.change("parameter-became-required", Impact.BREAKING, _param_label(new),
                            f"parameter {new.name!r} optional → mandatory", "clients that leave it out are refused",
-                           old=old.pointer, new=new.pointer, direction="input")
+                           old=old.pointer, new=jp.join(new.pointer, "required"), direction="input")
 
 
 def parameter_became_optional(p: OperationPair) -> Iterator[Change]:

@@ -249,3 +249,11 @@ def test_every_rule_has_a_row() -> None:
 def test_no_edit_no_change(tmp_path: Path) -> None:
     result = diff_edits(tmp_path, None, None)
     assert result.changes == [] and not result.fails()
+
+
+def test_a_reworded_description_shows_where_it_differs(tmp_path: Path) -> None:
+    text = "A thing, with a long description that goes on and on before it says what changed: old."
+    result = diff_edits(tmp_path, put(f"{SCHEMAS}/Thing/description", text),
+                        put(f"{SCHEMAS}/Thing/description", text.replace("old.", "new.")))
+    [change] = result.changes
+    assert "old." in change.message and "new." in change.message and "…" in change.message

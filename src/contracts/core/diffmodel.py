@@ -244,5 +244,17 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def text_change(old: Any, new: Any, limit: int = 50) -> str:
+    """``old → new`` for a reworded text: long ones shown from a little before where they first differ."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > limit:
+        start = 0
+        while start < min(len(old), len(new)) and old[start] == new[start]:
+            start += 1
+        start = max(0, start - 15)
+        if start:
+            old, new = "…" + old[start:], "…" + new[start:]
+    return f"{shown(old, limit) if old is not None else 'none'} → {shown(new, limit) if new is not None else 'none'}"
+
+
 __all__ = ["Change", "Delta", "IMPACT_ORDER", "Impact", "Node", "Rule", "SchemaContext", "Side", "Site",
-           "SpecPair", "Where", "by_direction", "shown"]
+           "SpecPair", "Where", "by_direction", "shown", "text_change"]

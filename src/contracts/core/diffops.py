@@ -20,7 +20,7 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from . import pointer as jp
-from .diffmodel import Change, Impact, Node, SchemaContext, Side, SpecPair, Where, shown
+from .diffmodel import Change, Impact, Node, SchemaContext, Side, SpecPair, Where, shown, text_change
 from .diffschema import canon
 from .spec import MediaType, Operation, Parameter, Response
 
@@ -181,7 +181,7 @@ def info_description_changed(s: SpecPair) -> Iterator[Change]:
         new = (s.new.spec.data.get("info") or {}).get(key)
         if old != new:
             yield s.change("description-changed", Impact.HARMLESS, None, f"info {key}",
-                           f"info {key} {shown(old, 50)} → {shown(new, 50)}",
+                           f"info {key} {text_change(old, new)}",
                            "documentation only", old=Where(None, f"/info/{key}"), new=Where(None, f"/info/{key}"))
 
 
@@ -214,18 +214,20 @@ def operation_description_changed(p: OperationPair) -> Iterator[Change]:
     for key, old, new in (("summary", p.old.summary, p.new.summary),
                           ("description", p.old.description, p.new.description)):
         if old != new:
-            yield p.change("description-changed", Impact.HARMLESS, key, f"{key} {shown(old, 50)} → {shown(new, 50)}",
+            yield p.change("description-changed", Impact.HARMLESS, key, f"{key} {text_change(old, new)}",
                            reason,
                            old=jp.join(p.old.pointer, key), new=jp.join(p.new.pointer, key))
     for old_p, new_p in p.parameters[0]:
         if old_p.description != new_p.description:
             yield p.change("description-changed", Impact.HARMLESS, f"{_param_label(new_p)} description",
-                           f"description {shown(old_p.description, 50)} → {shown(new_p.description, 50)}", reason, old=jp.join(old_p.pointer, "description"),
+                           f"description {text_change(old_p.description, new_p.description)}", reason,
+                           old=jp.join(old_p.pointer, "description"),
                            new=jp.join(new_p.pointer, "description"))
     for status, old_r, new_r in p.responses[0]:
         if old_r.description != new_r.description:
             yield p.change("description-changed", Impact.HARMLESS, f"response {status} description",
-                           f"description {shown(old_r.description, 50)} → {shown(new_r.description, 50)}", reason, old=jp.join(old_r.pointer, "description"),
+                           f"description {text_change(old_r.description, new_r.description)}", reason,
+                           old=jp.join(old_r.pointer, "description"),
                            new=jp.join(new_r.pointer, "description"))
 
 

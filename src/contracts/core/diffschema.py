@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from . import pointer as jp
-from .diffmodel import Delta, Impact, Node, Rule, SchemaContext, Side, Where, by_direction, shown
+from .diffmodel import Delta, Impact, Node, Rule, SchemaContext, Side, Where, by_direction, shown, text_change
 
 MAX_CHANGES_PER_SCHEMA = 2000  # a ref graph with many paths to one change lists it this many times at most
 
@@ -596,7 +596,7 @@ _DOCS = ("title", "description", "x-docs-gap", "x-undocumented", "externalDocs")
 
 
 def _text_change(key: str, old: tuple[Any, Where] | None, new: tuple[Any, Where] | None) -> str:
-    return f"{key} {shown(old[0], 50) if old else 'none'} → {shown(new[0], 50) if new else 'none'}"
+    return f"{key} {text_change(old[0] if old else None, new[0] if new else None)}"
 
 
 def schema_description_changed(p: SchemaPair) -> Iterator[Delta]:

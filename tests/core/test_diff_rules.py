@@ -7,6 +7,7 @@ change alike. A last test makes sure every registered rule has a row.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -257,3 +258,10 @@ def test_a_reworded_description_shows_where_it_differs(tmp_path: Path) -> None:
                         put(f"{SCHEMAS}/Thing/description", text.replace("old.", "new.")))
     [change] = result.changes
     assert "old." in change.message and "new." in change.message and "…" in change.message
+
+
+def test_the_readme_lists_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## `contracts diff`", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z]+(?:-[a-z]+)*)` \|", section, re.M))
+    assert listed == set(RULES)

@@ -44,6 +44,10 @@ ROWS: list[tuple[str, Edit | None, Edit | None, set[tuple[str, Impact]]]] = [
     # the document
     ("operation removed", None, drop("/paths/~1things"), {("operation-removed", B)}),
     ("operation added", drop("/paths/~1things"), None, {("operation-added", H)}),
+    ("server moved", put("/servers", [{"url": "https://a.invalid/v1"}]),
+     put("/servers", [{"url": "https://a.invalid/v2/"}]), {("server-removed", B), ("server-added", H)}),
+    ("server added", put("/servers", [{"url": "https://a.invalid/v1"}]),
+     put("/servers", [{"url": "https://a.invalid/v1/"}, {"url": "https://b.invalid/v1"}]), {("server-added", H)}),
     # the operation
     ("operationId renamed", None, put(f"{GET}/operationId", "fetchThing"), {("operation-id-changed", G)}),
     ("path parameter renamed", None,
@@ -101,6 +105,7 @@ ROWS: list[tuple[str, Edit | None, Edit | None, set[tuple[str, Impact]]]] = [
     ("an alternative scheme", None, put(f"{GET}/security", [{"Token": []}, {"Basic": []}]),
      {("security-relaxed", H)}),
     ("security dropped", None, put(f"{GET}/security", []), {("security-relaxed", H)}),
+    ("security where there was none, for every operation", drop("/security"), None, {("security-added", B)}),
     ("scheme moved to another header", None, put("/components/securitySchemes/Token/name", "X-Key"),
      {("security-scheme-changed", B)}),
     # vendor extensions

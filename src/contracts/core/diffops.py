@@ -175,6 +175,34 @@ def operation_added(s: SpecPair) -> Iterator[Change]:
                        "a new operation: existing clients do not call it", new=Where(None, op.pointer))
 
 
+def _server_urls(side: Side) -> dict[str, int]:
+    """Each top-level server URL (trailing slash aside) and its place in the list."""
+    servers = side.spec.data.get("servers")
+    out: dict[str, int] = {}
+    for index, server in enumerate(servers if isinstance(servers, list) else []):
+        if isinstance(server, dict) and isinstance(server.get("url"), str):
+            out.setdefault(server["url"].rstrip("/") or "/", index)
+    return out
+
+
+def server_removed(s: SpecPair) -> Iterator[Change]:
+    old, new = _server_urls(s.old), _server_urls(s.new)
+    for url, index in old.items():
+        if url not in new:
+            yield s.change("server-removed", Impact.BREAKING, None, "servers", f"server {url} removed",
+                           "clients configured with its URL call where the API no longer is",
+                           old=Where(None, f"/servers/{index}"), new=Where(None, "/servers" if new else ""))
+
+
+def server_added(s: SpecPair) -> Iterator[Change]:
+    old, new = _server_urls(s.old), _server_urls(s.new)
+    for url, index in new.items():
+        if url not in old:
+            yield s.change("server-added", Impact.HARMLESS, None, "servers", f"server {url} added",
+                           "another place to call: clients configured before are unaffected",
+                           old=Where(None, "/servers" if old else ""), new=Where(None, f"/servers/{index}"))
+
+
 def info_description_changed(s: SpecPair) -> Iterator[Change]:
     for key in ("title", "description"):
         old = (s.old.spec.data.get("info") or {}).get(key)
@@ -684,6 +712,8 @@ def _header_schema(p: OperationPair, side: Side, header: Any) -> Node:
 SPEC_RULES: tuple[tuple[str, str, Any], ...] = (
     ("operation-removed", "an operation gone (by method and path template): breaking", operation_removed),
     ("operation-added", "a new operation: harmless", operation_added),
+    ("server-removed", "a top-level server URL gone: breaking", server_removed),
+    ("server-added", "a new top-level server URL: harmless", server_added),
 )
 OPERATION_RULES: tuple[tuple[str, str, Any], ...] = (
     ("operation-id-changed", "the operationId changed: the same wire, but generated clients rename a method",

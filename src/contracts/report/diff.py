@@ -59,24 +59,49 @@ def _sites(c: Change) -> str:
     return "<br>".join(shown)
 
 
-def _table(changes: list[Change]) -> str:
-    return table(["Operation", "Where", "Change", "Why", "Rule", "Lines"],
-                 [[_operation(c), code(c.location), c.message, c.reason, code(c.rule), _sites(c)] for c in changes])
+MAX_COMMENT = 60_000  # characters: GitHub holds at most 65,536 in a pull-request comment
 
 
-def to_markdown(result: DiffResult) -> str:
+def _row(c: Change) -> list[str]:
+    return [_operation(c), code(c.location), c.message, c.reason, code(c.rule), _sites(c)]
+
+
+def _table(rows: list[list[str]]) -> str:
+    return table(["Operation", "Where", "Change", "Why", "Rule", "Lines"], rows)
+
+
+def to_markdown(result: DiffResult, budget: int = MAX_COMMENT) -> str:
+    """The pull-request comment: breaking changes first, harmless ones folded; rows past ``budget``
+    characters are left to diff.json, and the comment says how many."""
     out = [f"### contracts diff: {code(result.old)} → {code(result.new)}", ""]
     versions = f" (info.version {code(result.old_version)} → {code(result.new_version)})" \
         if result.old_version != result.new_version else ""
     out += [headline(result) + versions, ""]
-    for impact in (Impact.BREAKING, Impact.GENERATED):
-        changes = [c for c in result.changes if c.impact is impact]
-        if changes:
-            out += [f"#### {_HEADINGS[impact]}", "", _table(changes), ""]
-    harmless = [c for c in result.changes if c.impact is Impact.HARMLESS]
-    if harmless:
-        out += [f"<details><summary>{_plural(len(harmless), 'harmless change')}</summary>", "", _table(harmless), "",
-                "</details>", ""]
+    used = sum(len(line) + 1 for line in out)
+    left_out = 0
+    sections: list[tuple[Impact, list[list[str]]]] = []
+    for impact in (Impact.BREAKING, Impact.GENERATED, Impact.HARMLESS):
+        rows: list[list[str]] = []
+        for c in (c for c in result.changes if c.impact is impact):
+            row = _row(c)
+            size = sum(len(x) for x in row) + 3 * len(row) + 2
+            if used + size > budget:
+                left_out += 1
+                continue
+            used += size
+            rows.append(row)
+        sections.append((impact, rows))
+    for impact, rows in sections:
+        if not rows:
+            continue
+        if impact is Impact.HARMLESS:
+            out += [f"<details><summary>{_plural(len(rows), 'harmless change')}</summary>", "", _table(rows), "",
+                    "</details>", ""]
+        else:
+            out += [f"#### {_HEADINGS[impact]}", "", _table(rows), ""]
+    if left_out:
+        out += [f"{_plural(left_out, 'more change')} did not fit in a comment: see diff.json "
+                "(`contracts diff --format json`).", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -89,4 +114,4 @@ def write(result: DiffResult, directory: str | Path) -> list[Path]:
     return [write_text(d / "diff.json", dump_json(to_json(result))), write_text(d / "diff.md", to_markdown(result))]
 
 
-__all__ = ["diff_schema", "headline", "render", "to_json", "to_markdown", "write"]
+__all__ = ["MAX_COMMENT", "diff_schema", "headline", "render", "to_json", "to_markdown", "write"]

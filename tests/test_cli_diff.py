@@ -183,3 +183,23 @@ def test_not_a_repository(tmp_path: Path) -> None:
         pytest.skip("git is not installed")
     proc = cli(tmp_path, "diff", "main:spec.yaml", str(IOTDA))
     assert proc.returncode == 2 and "not inside a git repository" in proc.stderr
+
+
+def test_an_error_code_gone_from_a_vendor_error_table_is_breaking(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """OceanConnect documents its error codes as examples built from the error table."""
+    spec = ROOT / "specs" / "oceanconnect-iocm-v1.4.0.yaml"
+    text = spec.read_text(encoding="utf-8")
+    entry = """                appNotAuthorized:
+                  summary: "100217: The application hasn't been authorized. Leave appId empty unless querying an authorized application."
+                  x-constructed: Built from the error table.
+                  value: {"error_code": "100217", "error_desc": "The application hasn't been authorized."}
+"""
+    assert text.count(entry) == 1
+    new = tmp_path / spec.name
+    new.write_text(text.replace(entry, ""), encoding="utf-8")
+    assert run(["diff", "--format", "json", str(spec), str(new)]) == 1
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    assert [(c["rule"], c["location"]) for c in changes if c["breaking"]] == \
+        [("error-code-changed", "response 403 error code 100217")]
+    assert [c["rule"] for c in changes if not c["breaking"]] == ["example-changed"]

@@ -40,6 +40,11 @@ def param(name: str, location: str = "query", required: bool = False, **schema: 
     return {"name": name, "in": location, "required": required, "schema": schema or {"type": "string"}}
 
 
+ERR_E1 = {"e1": {"value": {"error_code": "E1", "message": "one"}}}
+ERR_E2 = {"e2": {"value": {"error_code": "E2", "message": "two"}}}
+THROTTLED = {"description": "Too many requests", "x-throttling": {"limit": "100/60s"}}
+
+
 ROWS: list[tuple[str, Edit | None, Edit | None, set[tuple[str, Impact]]]] = [
     # the document
     ("operation removed", None, drop("/paths/~1things"), {("operation-removed", B)}),
@@ -175,6 +180,34 @@ ROWS: list[tuple[str, Edit | None, Edit | None, set[tuple[str, Impact]]]] = [
      {("error-code-changed", B)}),
     ("error code removed", None, put(f"{SCHEMAS}/Error/properties/error_code/enum", ["E1"]),
      {("error-code-changed", B)}),
+    ("documented error code added", put(f"{GET}/responses/404/content/application~1json/examples", ERR_E1),
+     put(f"{GET}/responses/404/content/application~1json/examples", {**ERR_E1, **ERR_E2}),
+     {("error-code-changed", B), ("example-changed", H)}),
+    ("documented error code removed", put(f"{GET}/responses/404/content/application~1json/examples",
+                                          {**ERR_E1, **ERR_E2}),
+     put(f"{GET}/responses/404/content/application~1json/examples", ERR_E1),
+     {("error-code-changed", B), ("example-changed", H)}),
+    ("illustrative error codes (x-docs-gap) changed",
+     each(put(f"{SCHEMAS}/Error/x-docs-gap", "the codes are on another page"),
+          put(f"{GET}/responses/404/content/application~1json/examples", ERR_E1)),
+     each(put(f"{SCHEMAS}/Error/x-docs-gap", "the codes are on another page"),
+          put(f"{GET}/responses/404/content/application~1json/examples", ERR_E2)),
+     {("example-changed", H)}),
+    ("error code of an HTTP-200 envelope example changed",
+     put(f"{CREATED}/content/application~1json/examples", {"ok": {"value": {"code": 0, "id": "1"}},
+                                                           "busy": {"value": {"code": 5, "msg": "busy"}}}),
+     put(f"{CREATED}/content/application~1json/examples", {"ok": {"value": {"code": 0, "id": "2"}},
+                                                           "busy": {"value": {"code": 6, "msg": "busy"}}}),
+     {("error-code-changed", B), ("example-changed", H)}),
+    ("throttling limit lowered", put(f"{GET}/responses/429", THROTTLED),
+     put(f"{GET}/responses/429", {**THROTTLED, "x-throttling": {"limit": "50/60s"}}), {("throttling-changed", B)}),
+    ("throttling limit raised", put(f"{GET}/responses/429", THROTTLED),
+     put(f"{GET}/responses/429", {**THROTTLED, "x-throttling": {"limit": "5/s"}}), {("throttling-changed", H)}),
+    ("throttling limit in other units", put(f"{GET}/responses/429", THROTTLED),
+     put(f"{GET}/responses/429", {**THROTTLED, "x-throttling": {"limit": "100/1min"}}), set()),
+    ("throttling rule narrowed to a code", put(f"{GET}/responses/429", THROTTLED),
+     put(f"{GET}/responses/429", {**THROTTLED, "x-throttling": {"limit": "100/60s", "when": {
+         "pointer": "/error_code", "in": ["E9"]}}}), {("throttling-changed", B)}),
     # objects
     ("output property removed", None, drop(f"{THING}/tags"), {("property-removed", B)}),
     ("input property removed", None, drop(f"{NEW}/note"), {("property-removed", B)}),

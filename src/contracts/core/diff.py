@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .diffmodel import IMPACT_ORDER, Change, Impact, Rule, Side, SpecPair
-from .diffops import OPERATION_DOC_RULES, OPERATION_RULES, SPEC_DOC_RULES, SPEC_RULES, OperationPair, \
+from .diffops import OPERATION_DOC_RULES, OPERATION_HALVES, OPERATION_RULES, SPEC_DOC_RULES, SPEC_RULES, OperationPair, \
     match_operations, schema_slots
 from .diffschema import SCHEMA_DOC_RULES, SCHEMA_RULES, SchemaWalk, location
 from .spec import Spec
@@ -30,7 +30,7 @@ def _registry() -> dict[str, Rule]:
     for name, summary, run in OPERATION_RULES:
         rules[name] = Rule(name, summary, operation=run)
     for name, summary, run in SCHEMA_RULES:
-        rules[name] = Rule(name, summary, schema=run)
+        rules[name] = Rule(name, summary, schema=run, operation=OPERATION_HALVES.get(name))
     docs = {"description-changed": "summaries, descriptions, titles and documentation marks (x-docs-gap, "
                                    "x-undocumented): harmless",
             "example-changed": "examples and request samples: harmless",

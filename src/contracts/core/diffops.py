@@ -21,7 +21,8 @@ from typing import Any, Iterator
 
 from . import pointer as jp
 from .diffmodel import Change, Impact, Node, SchemaContext, Side, SpecPair, Where, shown, text_change
-from .diffschema import canon
+from .diffschema import canon, is_code_field, view
+from .throttling import parse_rate
 from .spec import MediaType, Operation, Parameter, Response
 
 _TEMPLATE = re.compile(r"\{([^{}]*)\}")
@@ -639,6 +640,115 @@ def error_envelope_changed(p: OperationPair) -> Iterator[Change]:
                        new=new_r.envelope.pointer if new_r.envelope else new_r.pointer, direction="output")
 
 
+def _hinted(side: Side, response: Response) -> bool:
+    """Codes the spec only hints at: an ``x-docs-gap`` on the error body's schema or on its code field.
+
+    Then the codes in its examples are illustrative (IoTDA's refer to a separate Error Codes page), and a
+    change of them is an example changed, not a contract changed.
+    """
+    schemas: list[Any] = [response.envelope.schema] if response.envelope is not None else \
+        [mt.schema for mt in response.content.values()]
+    for raw in schemas:
+        if raw is None:
+            continue
+        body = view(side, side.node(raw, Where(None, response.pointer)))
+        if "x-docs-gap" in body.keys:
+            return True
+        for name, node in body.properties.items():
+            if is_code_field(name) and "x-docs-gap" in view(side, node).keys:
+                return True
+    return False
+
+
+def documented_error_codes(side: Side, response: Response) -> dict[str, tuple[Any, str]]:
+    """canon(code) -> (code, where) for each error code a response's examples document.
+
+    An error example is one the ``x-error-envelope`` rule reads as an error (its code at the rule's
+    pointer), or any example of a non-2xx response (its one top-level ``…code`` field).
+    """
+    if (response.is_success and response.envelope is None) or _hinted(side, response):
+        return {}
+    out: dict[str, tuple[Any, str]] = {}
+    for mt in response.content.values():
+        for example in mt.examples:
+            value = example.value
+            if not isinstance(value, dict):
+                continue
+            if response.envelope is not None:
+                if not response.envelope.matches(value) or not response.envelope.has_field(value):
+                    continue
+                code = response.envelope.field_value(value)
+            elif not response.is_success:
+                names = [k for k in value if is_code_field(k)]
+                if len(names) != 1:
+                    continue
+                code = value[names[0]]
+            else:
+                continue
+            if isinstance(code, (str, int, float)) and not isinstance(code, bool):
+                out.setdefault(canon(code), (code, example.pointer))
+    return out
+
+
+def error_codes_changed(p: OperationPair) -> Iterator[Change]:
+    for status, old_r, new_r in p.responses[0]:
+        old, new = documented_error_codes(p.old_side, old_r), documented_error_codes(p.new_side, new_r)
+        if not old or not new or old.keys() == new.keys():
+            continue  # none documented on a side: nothing to compare codes with
+        for key in sorted(old.keys() - new.keys()):
+            yield p.change("error-code-changed", Impact.BREAKING, f"response {status} error code {old[key][0]}",
+                           f"error code {shown(old[key][0])} no longer documented",
+                           "clients that handle it may get another code for the same failure",
+                           old=old[key][1], new=new_r.pointer, direction="output")
+        for key in sorted(new.keys() - old.keys()):
+            yield p.change("error-code-changed", Impact.BREAKING, f"response {status} error code {new[key][0]}",
+                           f"error code {shown(new[key][0])} documented",
+                           "clients branch on error codes: one they do not know may now come",
+                           old=old_r.pointer, new=new[key][1], direction="output")
+
+
+def _throttle_key(response: Response) -> tuple[Any, ...] | None:
+    t = response.throttling
+    if t is None:
+        return None
+    return t.field, tuple(sorted(canon(v) for v in t.values))
+
+
+def _rate(response: Response) -> float | None:
+    """Requests per second the documented limit allows (None: no limit documented)."""
+    t = response.throttling
+    rate = parse_rate(t.limit) if t is not None and t.limit else None
+    return rate[0] / rate[1] if rate else None
+
+
+def throttling_changed(p: OperationPair) -> Iterator[Change]:
+    for status, old_r, new_r in p.responses[0]:
+        at_old = jp.join(old_r.pointer, "x-throttling") if old_r.throttling else old_r.pointer
+        at_new = jp.join(new_r.pointer, "x-throttling") if new_r.throttling else new_r.pointer
+        location = f"response {status} x-throttling"
+        if _throttle_key(old_r) != _throttle_key(new_r):
+            def text(r: Response) -> str:
+                return f"throttling{r.throttling.describe()}" if r.throttling else "no throttling"
+
+            yield p.change("throttling-changed", Impact.BREAKING, location, f"{text(old_r)} → {text(new_r)}",
+                           "clients tell a throttling answer (wait and retry) from an error by this rule: the same "
+                           "answer now reads otherwise", old=at_old, new=at_new, direction="output")
+            continue
+        old_rate, new_rate = _rate(old_r), _rate(new_r)
+        if old_rate == new_rate:
+            continue
+        limits = f"limit {old_r.throttling.limit if old_rate else 'none'} → " \
+                 f"{new_r.throttling.limit if new_rate else 'none'}"  # type: ignore[union-attr]
+        if new_rate is not None and (old_rate is None or new_rate < old_rate):
+            yield p.change("throttling-changed", Impact.BREAKING, location, limits,
+                           "clients that call at the rate documented before may be throttled",
+                           old=at_old, new=at_new, direction="input")
+        else:
+            yield p.change("throttling-changed", Impact.HARMLESS, location, limits,
+                           "clients may call more often; those that keep the old rate are unaffected",
+                           old=at_old, new=at_new, direction="input")
+
+
 # -- the schemas an operation holds --------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -753,11 +863,16 @@ OPERATION_RULES: tuple[tuple[str, str, Any], ...] = (
      round_trip_changed),
     ("error-envelope-changed", "the x-error-envelope rule that tells an error from a success changed, "
                                "appeared or went: breaking", error_envelope_changed),
+    ("throttling-changed", "x-throttling: the rule that tells a throttling answer apart changed, appeared or "
+                           "went, or the documented limit lowered: breaking; the limit raised: harmless",
+     throttling_changed),
 )
+# the operation-level half of a rule that also has a schema-level hook (core/diffschema.py SCHEMA_RULES)
+OPERATION_HALVES = {"error-code-changed": error_codes_changed}
 OPERATION_DOC_RULES = {"description-changed": operation_description_changed,
                        "example-changed": operation_example_changed, "deprecation-changed": deprecation_changed}
 SPEC_DOC_RULES = {"description-changed": info_description_changed}
 
 
-__all__ = ["OPERATION_DOC_RULES", "OPERATION_RULES", "OperationPair", "SPEC_DOC_RULES", "SPEC_RULES", "Slot",
-           "match_media", "match_operations", "operation_key", "path_key", "schema_slots", "serialization"]
+__all__ = ["OPERATION_DOC_RULES", "OPERATION_HALVES", "OPERATION_RULES", "OperationPair", "SPEC_DOC_RULES", "SPEC_RULES", "Slot",
+           "documented_error_codes", "match_media", "match_operations", "operation_key", "path_key", "schema_slots", "serialization"]

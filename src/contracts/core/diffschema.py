@@ -635,8 +635,9 @@ SCHEMA_RULES: tuple[tuple[str, str, Any], ...] = (
     ("enum-value-removed", "a value gone from an enum: breaks input, harmless on output", enum_value_removed),
     ("enum-value-added", "a new enum value: breaks output, harmless on input", enum_value_added),
     ("enum-changed", "an enum constraint introduced (narrows) or dropped (widens), by direction", enum_changed),
-    ("error-code-changed", "an error body's code field (…code) with codes added or removed: always breaking",
-     error_code_changed),
+    ("error-code-changed", "an error code added or removed: in the enum of an error body's …code field, or "
+                           "among the codes its examples document (unless an x-docs-gap says they only hint at "
+                           "them): always breaking", error_code_changed),
     ("property-removed", "a property gone: always breaking (readOnly ones on input, writeOnly on output aside)",
      property_removed),
     ("property-added", "a new optional property: harmless", property_added),

@@ -530,6 +530,33 @@ def replay_command(report_file: str, finding: str | None, list_only: bool, specs
     raise SystemExit(EXIT_OK)
 
 
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="What to print: Markdown for a pull-request comment, or JSON (contracts/schemas/diff.schema.json).")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None, help="Also write diff.json and diff.md here.")
+@click.option("--strict", is_flag=True, help="Changes that break only generated clients (operationId, path "
+                                            "parameter names) fail too.")
+def diff_command(old: str, new: str, fmt: str, report_dir: str | None, strict: bool) -> None:
+    """Breaking-change diff of two versions of a spec, each a file or a git revision (REV:PATH).
+
+    Exit 1 when a change breaks clients of the old spec, 0 otherwise, 2 on bad input.
+    """
+    from .core.diff import diff_sources
+    from .report import diff as diff_report
+    from .report.files import ensure_dir
+
+    if report_dir:
+        ensure_dir(report_dir)
+    result = diff_sources(old, new)
+    click.echo(diff_report.render(result, fmt), nl=False)
+    if report_dir:
+        for path in diff_report.write(result, report_dir):
+            click.echo(f"wrote {path}", err=True)
+    raise SystemExit(EXIT_FINDINGS if result.fails(strict) else EXIT_OK)
+
+
 @cli.command("validate")
 @click.argument("har", type=click.Path())
 @click.option("--spec", "specs", multiple=True, type=click.Path(), help="Spec file or folder (repeatable; default specs/).")

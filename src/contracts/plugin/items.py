@@ -16,6 +16,7 @@ from ..core.errors import ContractsError
 from ..core.finding import Finding, Severity
 from ..core.spec import Operation
 from .engine import known, marked, session
+from .outcome import describe
 from .reports import attach
 
 PHASES = ("samples", "positive", "negative", "stateful")
@@ -27,25 +28,6 @@ class ContractsFailure(Exception):
     def __init__(self, findings: list[Finding]) -> None:
         super().__init__(f"{len(findings)} contract finding(s)")
         self.findings = findings
-
-
-def describe(findings: list[Finding]) -> str:
-    """What a failing item shows: check, pointer, what was expected against what came, and curl."""
-    lines = []
-    for f in findings:
-        count = f" (x{f.count})" if f.count > 1 else ""
-        lines.append(f"[{f.severity.value}] {f.check} {f.kind} at {f.location or '/'}{count}")
-        lines.append(f"    {f.message}")
-        if f.suggestion:
-            lines.append(f"    hint: {f.suggestion}")
-        if f.evidence is not None:
-            if f.evidence.response is not None:
-                body = " ".join(str(f.evidence.response.get("body") or "").split())
-                lines.append(f"    got: HTTP {f.evidence.response.get('status')}"
-                             + (f" {body[:300]}" if body else ""))
-            if f.evidence.curl:
-                lines.append(f"    reproduce: {f.evidence.curl}")
-    return "\n".join(lines)
 
 
 class SpecFile(pytest.File):

@@ -119,4 +119,51 @@ def collect(parent: pytest.Session) -> list[pytest.Item]:
         parent.config.hook.pytest_collectreport(
             report=pytest.CollectReport(node.nodeid, "passed", None, list(mine)))
         items.extend(mine)
+    if hasattr(parent.config, "workerinput"):
+        items = heaviest_first(items)
     return items
+
+
+# Generation dominates an item's time, and it grows with what there is to generate: the two generating
+# phases weigh by the size of the input schema; samples and stateful send a handful of requests.
+_GENERATING = ("negative", "positive")
+
+
+def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items in the order xdist should hand them out: heaviest first, so no worker is left
+    finishing a long item alone at the end (longest-processing-time-first scheduling).
+
+    Every worker computes the same order from the same specs, as xdist requires.
+    """
+    def weight(item: pytest.Item) -> tuple[int, int, int]:
+        if not isinstance(item, PhaseItem) or item.phase not in _GENERATING:
+            return (0, 0, 0)
+        return (1, input_size(item.operation), item.phase == "negative")  # negatives filter more: heavier
+
+    return sorted(items, key=weight, reverse=True)  # stable: ties keep the collection order
+
+
+def input_size(op: Operation, limit: int = 5000) -> int:
+    """Schema nodes in an operation's parameters and request body, $refs followed (each once)."""
+    seen: set[str] = set()
+    count = 0
+    stack: list[Any] = [p.schema for p in op.parameters]
+    if op.request_body is not None:
+        stack += [m.schema for m in op.request_body.content.values()]
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                if ref not in seen:
+                    seen.add(ref)
+                    try:
+                        stack.append(op.spec.resolver.lookup(ref))
+                    except LookupError:
+                        pass
+                continue
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count

@@ -374,3 +374,22 @@ def test_no_contracts_property_reaches_the_users_junit_xml(project: pytest.Pytes
     assert names == ["mine"]
     report = json.loads((project.path / "out" / "report.json").read_text())
     assert "enum-mismatch" in {f["kind"] for f in report["findings"]}  # the findings still reach the reports
+
+
+def test_xdist_workers_hand_out_the_generating_items_first_heaviest_first(project: pytest.Pytester) -> None:
+    from contracts.plugin.items import heaviest_first, input_size
+
+    recorder = project.inline_run("--contracts-mock", "--collect-only")
+    items = list(recorder.getcalls("pytest_collection_finish")[0].session.items)
+    assert len(items) == 18
+    ordered = heaviest_first(items)
+    assert sorted(i.nodeid for i in ordered) == sorted(i.nodeid for i in items)  # the same items, reordered
+    phases = [i.name for i in ordered]
+    generating = [p for p in phases if p in ("positive", "negative")]
+    assert phases[:len(generating)] == generating  # samples and stateful (a few requests each) come last
+    negatives = generating.count("negative")
+    assert generating[:negatives] == ["negative"] * negatives  # invalid values cost the most to generate
+    for part in (ordered[:negatives], ordered[negatives:len(generating)]):
+        sizes = [input_size(i.operation) for i in part]
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert ordered[0].nodeid == "specs/enos-connect-v2.5.yaml::createJob::negative"  # the request body

@@ -124,8 +124,8 @@ def collect(parent: pytest.Session) -> list[pytest.Item]:
     return items
 
 
-# Generation dominates an item's time, and it grows with what there is to generate: the two generating
-# phases weigh by the size of the input schema; samples and stateful send a handful of requests.
+# Generation dominates an item's time: the generating phases come first, negatives before positives, each
+# by the size of the input schema; samples and stateful send a handful of requests.
 _GENERATING = ("negative", "positive")
 
 
@@ -135,10 +135,12 @@ def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
 
     Every worker computes the same order from the same specs, as xdist requires.
     """
-    def weight(item: pytest.Item) -> tuple[int, int, int]:
+    def weight(item: pytest.Item) -> tuple[int, bool, int]:
         if not isinstance(item, PhaseItem) or item.phase not in _GENERATING:
-            return (0, 0, 0)
-        return (1, input_size(item.operation), item.phase == "negative")  # negatives filter more: heavier
+            return (0, False, 0)
+        # negatives first: making values invalid and then filtering the ones that are valid after all costs
+        # more than any positive phase, whatever the schema's size
+        return (1, item.phase == "negative", input_size(item.operation))
 
     return sorted(items, key=weight, reverse=True)  # stable: ties keep the collection order
 

@@ -68,8 +68,10 @@ def running_mock(config: pytest.Config) -> Iterator[str]:
     from ..mock.server import MockServer
     from .engine import seed
 
+    from .engine import _project_specs
+
     options = read(config)
-    specs = list(options.specs) or None
+    specs = list(options.specs) or _project_specs(config)  # the specs the items and the client validate with
     server = MockServer(create_app(specs, seed=seed(config)), "127.0.0.1", 0)
     url = server.start()
     try:

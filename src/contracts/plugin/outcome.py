@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 import pytest
 
@@ -60,7 +60,7 @@ def describe(findings: list["Finding"]) -> str:
     return "\n".join(lines)
 
 
-def carry(item: pytest.Item, *, findings: list["Finding"] = (), stats: dict[str, Any] | None = None) -> None:  # type: ignore[assignment]
+def carry(item: pytest.Item, *, findings: Sequence["Finding"] = (), stats: dict[str, Any] | None = None) -> None:
     """Keep findings (as dicts) and counters for this item's call report."""
     data = item.stash.setdefault(_RESULT, {"findings": []})
     # through JSON: exactly what any report serialiser (xdist's, a --report-log) can carry

@@ -8,8 +8,8 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from ..core.finding import Finding, Severity
-from .engine import failing
 from .client import CHECKED
+from .engine import failing
 from .fixtures import contract_of
 from .outcome import ContractAssertionError, carry
 

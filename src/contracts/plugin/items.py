@@ -138,8 +138,8 @@ def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
     def weight(item: pytest.Item) -> tuple[int, bool, int]:
         if not isinstance(item, PhaseItem) or item.phase not in _GENERATING:
             return (0, False, 0)
-        # negatives first: making values invalid and then filtering the ones that are valid after all costs
-        # more than any positive phase, whatever the schema's size
+        # negatives first: making values invalid, then dropping those still valid on the wire, makes them
+        # the heaviest item of most operations (on the shipped specs, 4 of 5 at 50 and 200 examples)
         return (1, item.phase == "negative", input_size(item.operation))
 
     return sorted(items, key=weight, reverse=True)  # stable: ties keep the collection order

@@ -139,7 +139,7 @@ def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
         if not isinstance(item, PhaseItem) or item.phase not in _GENERATING:
             return (0, False, 0)
         # negatives first: making values invalid, then dropping those still valid on the wire, makes them
-        # the heaviest item of most operations (on the shipped specs, 4 of 5 at 50 and 200 examples)
+        # the heavier item of most operations (on the shipped specs: 4 of 5 at 50 examples, 5 of 5 at 200)
         return (1, item.phase == "negative", input_size(item.operation))
 
     return sorted(items, key=weight, reverse=True)  # stable: ties keep the collection order

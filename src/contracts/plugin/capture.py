@@ -7,7 +7,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from ..core.finding import Finding, Severity
+from ..core.finding import Finding
+from ..core.severity import Basis, decide
 from .client import CHECKED
 from .engine import failing
 from .fixtures import contract_of
@@ -78,8 +79,8 @@ def validate_during(item: pytest.Item, marker: pytest.Mark) -> Iterator[Callable
                 raise ContractAssertionError(errors)
             if not seen:
                 raise ContractAssertionError([Finding(
-                    operation=operation, kind="no-traffic", severity=Severity.ERROR, location="",
+                    operation=operation, kind="no-traffic", severity=decide(Basis.STATED), location="",
                     message="the test is marked contract(...) but made no httpx or requests call",
-                    check="contract-marker")])
+                    check="contract-marker", basis=Basis.STATED.value)])
 
         yield check

@@ -646,4 +646,14 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main() -> None:
     """Console-script entry point."""
-    sys.exit(run())
+    import signal
+
+    try:
+        code = run()
+    except KeyboardInterrupt:  # between run()'s own handlers (a Ctrl-C as it returns)
+        _fail("interrupted")
+        code = EXIT_INTERRUPTED
+    # What is left is the interpreter's own shutdown (worker pools, flushing): a Ctrl-C there would
+    # only turn a finished run into a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)

@@ -531,19 +531,23 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
               help="Validate at most this many bytes of a body; larger ones pass through, reported too large.")
 @click.option("--cacert", type=click.Path(), default=None, help="A CA bundle (PEM) to verify an https target.")
 @click.option("--insecure", is_flag=True, help="Do not verify the target's TLS certificate (warned).")
+@_formats_option(("json", "md", "junit", "html"))
 @_baseline_options
+@_output_options
 def proxy(target: str, host: str, port: int, specs: Sequence[str], report_dir: str | None, record: str | None,
-          strict: bool, timeout: float, max_body: int, cacert: str | None, insecure: bool, baseline: str | None,
-          write_baseline: str | None) -> None:
+          strict: bool, timeout: float, max_body: int, cacert: str | None, insecure: bool,
+          report_formats: list[str] | None, baseline: str | None, write_baseline: str | None, no_color: bool,
+          quiet: bool, verbose: int) -> None:
     """Validate live traffic: a reverse proxy in front of --target. SIGINT/SIGTERM stops it and writes the reports."""
     from .proxy.command import ProxyOptions, run_proxy
 
+    level = _output(no_color, quiet, verbose)
     if insecure:
         click.echo("contracts: warning: --insecure: the target's TLS certificate is not verified", err=True)
     options = ProxyOptions(target=target, host=host, port=port, specs=specs, record=record, strict=strict,
                            timeout=timeout, max_body=max_body, cacert=cacert, insecure=insecure)
     raise SystemExit(run_proxy(options, report_dir, baseline=_open_baseline(baseline, write_baseline),
-                               write_baseline=write_baseline))
+                               write_baseline=write_baseline, formats=report_formats, level=level))
 
 
 def run(argv: Sequence[str] | None = None) -> int:

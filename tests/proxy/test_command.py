@@ -77,8 +77,8 @@ class Running:
         raise AssertionError(f"{text!r} never printed; stdout so far: {''.join(self.stdout)}; "
                              f"stderr: {self.process.stderr.read() if self.process.poll() is not None else ''}")
 
-    def interrupt(self) -> tuple[int, str, str]:
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(self, sig: int = signal.SIGINT) -> tuple[int, str, str]:
+        self.process.send_signal(sig)
         code = self.process.wait(60)
         assert self.process.stderr is not None
         err = self.process.stderr.read()
@@ -173,6 +173,22 @@ def test_a_correct_target_exits_0(tmp_path: Path) -> None:
         code, out, err = proxy.interrupt()
     assert code == 0, out + err
     assert "0 distinct causes" in out
+
+
+@pytest.mark.slow
+def test_sigterm_stops_it_too_and_quiet_keeps_the_closing_line(broken: str, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    proxy = Running(["--target", broken, "--port", "0", "--spec", IOTDA, "--report-dir", str(reports),
+                     "--report", "json", "-q"])
+    with httpx.Client(trust_env=False, timeout=30) as c:
+        assert c.get(proxy.url + upstream.CMD, headers={"X-Auth-Token": TOKEN}).status_code == 200
+    code, out, err = proxy.interrupt(signal.SIGTERM)
+    assert code == 1, out + err  # the broken field, reported after a SIGTERM as after a SIGINT
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 2 and "listening on" in lines[0] and "1 errors" in lines[1], out  # no live line with -q
+    assert sorted(p.name for p in reports.iterdir()) == ["report.json"]
+    report = json.loads((reports / "report.json").read_text())
+    assert [f["kind"] for f in report["findings"]] == ["enum-mismatch"]
 
 
 def peak_rss_mb(pid: int) -> float:

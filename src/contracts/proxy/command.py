@@ -157,11 +157,12 @@ def finding_line(f: Finding) -> str:
 
 
 def run_proxy(options: ProxyOptions, report_dir: str | None, *, baseline: Any = None,
-              write_baseline: str | None = None) -> int:
+              write_baseline: str | None = None, formats: Sequence[str] | None = None, level: int = 0) -> int:
     """The `contracts proxy` command: serve until SIGINT/SIGTERM, then report; the exit code.
 
     Stopping is the normal end, so the exit code is the findings' (0 or 1, new
-    errors only with a baseline), as for `contracts validate`.
+    errors only with a baseline), as for `contracts validate`. ``level`` -1
+    (``-q``) keeps the listening line, problems and the closing line only.
     """
     from ..report import baseline as baselines
     from ..report import check as check_report
@@ -176,13 +177,15 @@ def run_proxy(options: ProxyOptions, report_dir: str | None, *, baseline: Any = 
         with lock:
             print(text, file=sys.stderr if err else sys.stdout, flush=True)
 
-    proxy = Proxy(options, on_finding=lambda f: say(finding_line(f)),
+    proxy = Proxy(options, on_finding=(lambda f: say(finding_line(f))) if level >= 0 else None,
                   on_problem=lambda text: say(f"contracts proxy: {text}", err=True))
     ops = len(proxy.contract.operations)
-    say(f"contracts proxy: {len(proxy.contract.specs)} spec(s), {ops} operations; forwarding to "
-        f"{proxy.shown_target}" + (f"; recording to {options.record}" if options.record else ""), err=True)
+    if level >= 0:
+        say(f"contracts proxy: {len(proxy.contract.specs)} spec(s), {ops} operations; forwarding to "
+            f"{proxy.shown_target}" + (f"; recording to {options.record}" if options.record else ""), err=True)
     result = proxy.run(lambda url: say(f"contracts proxy: listening on {url}"))
-    say("contracts proxy: stopped; validating what is left and writing the reports", err=True)
+    if level >= 0:
+        say("contracts proxy: stopped; validating what is left and writing the reports", err=True)
     result.findings, compared = baselines.apply(result.findings, baseline, ran(result))
     summary = summary_of(proxy, result, compared)
     report = check_report.Report(summary, result.findings, result.all_checks, proxy.redactor)
@@ -192,13 +195,14 @@ def run_proxy(options: ProxyOptions, report_dir: str | None, *, baseline: Any = 
             f"{extra['aborted']} left unread by the client: {_severities(report.summary)}")
     print_summary(out, "findings per operation", report.summary["by_operation"], report.findings, tail, compared,
                   report_written=bool(report_dir))
-    if proxy.recorder is not None:
-        out.print(f"wrote {proxy.recorder.path} ({proxy.recorder.entries} entries)")
+    written = [f"{proxy.recorder.path} ({proxy.recorder.entries} entries)"] if proxy.recorder is not None else []
     if report_dir:
-        for path in check_report.write(report, report_dir):
-            out.print(f"wrote {path}")
+        written += [str(path) for path in check_report.write(report, report_dir, formats)]
     if write_baseline:
-        out.print(f"wrote {baselines.write(write_baseline, report.findings, command='proxy')}")
+        written.append(str(baselines.write(write_baseline, report.findings, command="proxy")))
+    if level >= 0:
+        for path in written:
+            out.print(f"wrote {path}", markup=False, highlight=False)
     return result.exit_code
 
 

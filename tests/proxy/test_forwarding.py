@@ -180,3 +180,25 @@ def test_request_bodies_stream_to_the_target(good_upstream: str) -> None:
         assert answer.status_code in (400, 404, 405)  # the test server's own verdict, passed through
         result = running.stop()
     assert result.requests == 1
+
+
+@pytest.mark.slow
+def test_the_target_sees_the_clients_headers_and_no_cookie_of_another_client(good_upstream: str) -> None:
+    """Nothing is added but this hop's own fields: no client library's User-Agent or Accept-Encoding, and no
+    cookie jar shared between the applications behind the proxy."""
+    with proxying(good_upstream) as running:
+        parts = urlsplit(running.url)
+        seen = []
+        for _ in range(2):  # two requests: the first answer sets a cookie, the second must not carry it
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            conn.putrequest("GET", upstream.command_path("echo"), skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", parts.netloc)
+            conn.putheader("X-Auth-Token", TOKEN)
+            conn.endheaders()
+            answer = conn.getresponse()
+            assert answer.getheader("set-cookie", "").startswith("echo-session=")
+            seen.append(json.loads(answer.read())["echo"])
+            conn.close()
+    for echoed in seen:
+        assert sorted(echoed) == ["host", "via", "x-auth-token", "x-forwarded-for", "x-forwarded-host",
+                                  "x-forwarded-proto"]

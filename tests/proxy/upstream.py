@@ -6,7 +6,7 @@ ShowAsyncDeviceCommand route: ``big`` streams a body of ``BIG`` bytes in
 chunks without a Content-Length, ``gzip`` answers the (broken) command
 gzip-encoded, ``slow`` answers after ``SLOW`` seconds, ``echo`` sends back
 every request header and the query, in the body and in a header, as a
-careless server does with secrets.
+careless server does with secrets, and sets a session cookie.
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def app(broken: str | None = None) -> Any:
             seen = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             body = json.dumps({**COMMAND, "echo": seen, "query": scope["query_string"].decode()}).encode()
             headers.append((b"x-echo", "; ".join(f"{k}={v}" for k, v in seen.items()).encode("latin-1")))
+            headers.append((b"set-cookie", b"echo-session=one-client-only; Path=/"))
         else:
             body = json.dumps({**COMMAND, "status": "DONE" if broken == "enum" else COMMAND["status"]}).encode()
         if device == "gzip":

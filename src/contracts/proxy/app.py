@@ -1,7 +1,11 @@
 """The proxy itself: a raw ASGI app that forwards every request with httpx and streams the answer back.
 
 Nothing here parses HTTP: uvicorn (httptools) reads the client's requests,
-httpx's pooled ``AsyncClient`` talks to the target. The answer's status,
+httpx's pooled ``AsyncHTTPTransport`` talks to the target. The transport, not
+an ``AsyncClient``: a client would keep one cookie jar for every application
+behind the proxy (one client's session cookie sent on another's requests) and
+add its own User-Agent and Accept-Encoding to requests that had none (so the
+target would compress answers the client never asked to be compressed). The answer's status,
 headers and body bytes pass back unchanged (hop-by-hop fields aside, see
 ``headers.py``), chunk by chunk as they arrive, so a large body is never held
 whole: the client's own pace applies back-pressure through uvicorn's flow
@@ -75,14 +79,14 @@ class ProxyApp:
         self.on_failure = on_failure
         self.shown_target = shown_target or self.target  # redacted: no password of the target URL
         self.verify = verify
-        self.client: httpx.AsyncClient | None = None
+        self.client: httpx.AsyncHTTPTransport | None = None
         self.failures = 0  # requests that got no answer from the target
         self.aborted = 0  # answers the client stopped reading before the end
 
-    def _client(self) -> httpx.AsyncClient:
+    def _client(self) -> httpx.AsyncHTTPTransport:
         t = self.limits.timeout
-        return httpx.AsyncClient(
-            timeout=httpx.Timeout(t, connect=t, read=t, write=t, pool=t), follow_redirects=False,
+        self._timeouts = {"connect": t, "read": t, "write": t, "pool": t}
+        return httpx.AsyncHTTPTransport(
             limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=KEEPALIVE),
             verify=self.verify, trust_env=False)  # the target is named explicitly: no environment proxy
 
@@ -135,8 +139,9 @@ class ProxyApp:
         started = False
         try:
             async with asyncio.timeout(self.limits.timeout):
-                req = self.client.build_request(scope["method"], url, headers=headers, content=content)
-                resp = await self.client.send(req, stream=True)
+                req = httpx.Request(scope["method"], url, headers=headers, content=content,
+                                    extensions={"timeout": self._timeouts})
+                resp = await self.client.handle_async_request(req)
                 try:
                     head = time.perf_counter()
                     raw_headers = resp.headers.raw
@@ -209,7 +214,7 @@ class ProxyApp:
         pending: bytes | None = None
         gone: asyncio.Future[Any] | None = None
         try:
-            async for chunk in resp.aiter_raw():
+            async for chunk in resp.stream:  # type: ignore[union-attr]
                 tap.feed(chunk)
                 if pending is not None:
                     if gone is None and not streamed:

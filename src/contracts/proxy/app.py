@@ -1,7 +1,7 @@
 """The proxy itself: a raw ASGI app that forwards every request with httpx and streams the answer back.
 
 Nothing here parses HTTP: uvicorn (httptools) reads the client's requests,
-httpx's pooled ``AsyncHTTPTransport`` talks to the target. The transport, not
+httpx's pooled ``AsyncHTTPTransport`` talks to the target (``pools.py``). The transport, not
 an ``AsyncClient``: a client would keep one cookie jar for every application
 behind the proxy (one client's session cookie sent on another's requests) and
 add its own User-Agent and Accept-Encoding to requests that had none (so the
@@ -31,10 +31,9 @@ import httpx
 from ..core.http import Request, Response
 from ..runner.transport import Limits, _capped_headers
 from .headers import end_to_end, upstream
+from .pools import Pools
 from .tap import Tap
 
-MAX_CONNECTIONS = 1024  # pooled connections to the target (the client side is bounded by uvicorn's backlog)
-KEEPALIVE = 256
 
 
 @dataclass
@@ -79,16 +78,13 @@ class ProxyApp:
         self.on_failure = on_failure
         self.shown_target = shown_target or self.target  # redacted: no password of the target URL
         self.verify = verify
-        self.client: httpx.AsyncHTTPTransport | None = None
+        self.client: Pools | None = None
+        self._timeouts = {name: self.limits.timeout for name in ("connect", "read", "write", "pool")}
         self.failures = 0  # requests that got no answer from the target
         self.aborted = 0  # answers the client stopped reading before the end
 
-    def _client(self) -> httpx.AsyncHTTPTransport:
-        t = self.limits.timeout
-        self._timeouts = {"connect": t, "read": t, "write": t, "pool": t}
-        return httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=KEEPALIVE),
-            verify=self.verify, trust_env=False)  # the target is named explicitly: no environment proxy
+    def _client(self) -> Pools:
+        return Pools(self.verify)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         kind = scope["type"]
@@ -137,11 +133,12 @@ class ProxyApp:
             (k.decode("latin-1"), v.decode("latin-1")) for k, v in end_to_end(scope["headers"]) if k != b"host"),
             request_body())
         started = False
+        pool, transport = self.client.acquire()
         try:
             async with asyncio.timeout(self.limits.timeout):
                 req = httpx.Request(scope["method"], url, headers=headers, content=content,
                                     extensions={"timeout": self._timeouts})
-                resp = await self.client.handle_async_request(req)
+                resp = await transport.handle_async_request(req)
                 try:
                     head = time.perf_counter()
                     raw_headers = resp.headers.raw
@@ -170,6 +167,8 @@ class ProxyApp:
         except _ClientGone:
             self.aborted += 1
             return
+        finally:
+            self.client.release(pool)
         if not complete:
             self.aborted += 1
             return

@@ -26,10 +26,12 @@ install: $(VENV)/.installed
 
 # The main job: the conformance check against the embedded mock (in-process).
 # The audit afterwards exits 1 because the vendor docs do contradict themselves.
+# Screenshots (PNG) of both pages land beside them when chromium is installed; otherwise one line says so.
 demo: $(VENV)/.installed
 	$(BIN)/contracts check --seed 1 --report-dir reports/demo
 	$(BIN)/contracts audit --report-dir reports/demo || [ $$? -eq 1 ]
 	$(BIN)/contracts docs --out reports/demo
+	$(BIN)/python -m contracts.report.screenshot reports/demo/report.html reports/demo/index.html
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -n 2
@@ -42,6 +44,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/fastapi_vs_schemathesis.py
 	$(BIN)/python bench/large_spec_lint.py
 	$(BIN)/python bench/proxy_latency.py
+	$(BIN)/python bench/plugin_xdist.py
 
 lint-specs: $(VENV)/.installed
 	$(BIN)/contracts lint

@@ -90,3 +90,16 @@ def test_specs_lists_and_exports(project: Path, capsys: pytest.CaptureFixture[st
     capsys.readouterr()
     assert run(["specs", "--export", "mine"]) == 2
     assert "would overwrite" in capsys.readouterr().err
+
+
+def test_the_readme_settings_example_works_as_written(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Settings file"):]
+    block = section[section.index("```toml\n") + len("```toml\n"):section.index("```\n", section.index("```toml"))]
+    (project / "pyproject.toml").write_text(block)
+    assert run(["config", "check"]) == 0
+    out = capsys.readouterr().out
+    for key, value in (("max_examples", "20"), ("seed", "7"), ("rate_limit", "100/60s"), ("spec", "iotda")):
+        line = next(line for line in out.splitlines() if line.startswith(key + " "))
+        assert value in line and "pyproject.toml:" in line, line
+    assert run(["check", "--max-examples", "1", "--dry-run"]) == 0

@@ -20,6 +20,7 @@ import contracts.runner.session  # noqa: F401
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["pytester"]
 TOKEN = "contracts-demo-token"
+CMD = "/v5/iot/p/devices/c1224afb-e9f0-4916-8220-b6bab568e888/async-commands/b1224afb-e9f0-4916-8220-b6bab568e888"
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_fault_profile_fails_naming_the_check_and_pointer(project: pytest.Pyte
                                "-k", "ShowAsyncDeviceCommand and samples")
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
-    assert "[error] response_schema_conformance enum-mismatch at /body/status" in out
+    assert "[error] ShowAsyncDeviceCommand: response_schema_conformance enum-mismatch at /body/status" in out
     assert "reproduce: curl" in out and TOKEN not in out
     assert "Traceback" not in out and "engine.py" not in out
 
@@ -90,7 +91,8 @@ def test_xdist_two_workers_and_merged_reports(project: pytest.Pytester) -> None:
     assert report["summary"]["cases"] > 100 and report["findings"] == []
     for name in ("report.md", "junit.xml", "report.html"):
         assert (project.path / "out" / name).exists()
-    assert "ShowAsyncDeviceCommand" in (project.path / "junit-pytest.xml").read_text()
+    junit = (project.path / "junit-pytest.xml").read_text()
+    assert "ShowAsyncDeviceCommand" in junit and "contracts_" not in junit  # the stats came on the reports
 
 
 def test_ini_configuration(project: pytest.Pytester, faulty_mock: str) -> None:
@@ -134,7 +136,18 @@ def test_fixtures_and_marker_in_a_users_own_test(project: pytest.Pytester) -> No
     ''')
     result = project.runpytest("test_mine.py")
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*ContractAssertionError*", "*out-of-range at /query/limit*"])
+    result.stdout.fnmatch_lines(["*_ test_marker_fails _*", "1 contract finding(s)",
+                                 "[[]error] ListBatchTasks: request_conformance out-of-range at /query/limit",
+                                 "    99 is above the maximum 50", "    reproduce: curl *"])
+    _only_findings(result.stdout.str())
+
+
+def _only_findings(out: str) -> None:
+    """A contract failure shows findings, never the plugin's frames or source."""
+    failures = out[out.index("= FAILURES ="):out.index("short test summary info")]
+    for internal in ("pytest_runtest_call", "def check", "check()", "plugin/capture.py", "plugin/client.py", "plugin/outcome.py",
+                     "pluggy", "_pytest", "Traceback", "ContractAssertionError", "raise "):
+        assert internal not in failures, internal
 
 
 def test_the_plugin_is_inert_and_light_without_options(pytester: pytest.Pytester) -> None:
@@ -235,3 +248,148 @@ def test_the_plugin_reads_tool_contracts_but_never_its_target_there(project: pyt
     result.assert_outcomes(passed=7)
     result = project.runpytest("--contracts-mock", "--contracts-seed=6", "--collect-only")
     result.stdout.fnmatch_lines(["*contracts: target the embedded mock*seed 6, max examples 0*"])
+
+
+def _readme_example() -> str:
+    """The Python block the README shows for the fixtures and the marker, verbatim."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("Fixtures and a marker for your own tests"):]
+    body = section[section.index("```python\n") + len("```python\n"):]
+    return body[:body.index("\n```")]
+
+
+def test_the_readme_example_runs_as_written(project: pytest.Pytester) -> None:
+    example = _readme_example()
+    assert "def test_listing(client)" in example and "import httpx, pytest" in example
+    (project.path / "tests" / "test_readme.py").write_text(example + "\n", encoding="utf-8")
+    result = project.runpytest("--contracts-mock", "-m", "not contracts", "tests/test_readme.py")
+    result.assert_outcomes(passed=2)
+    result = project.runpytest("tests/test_readme.py", "-rs")  # no target: the client has nowhere to go
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["*the client fixture needs a target: --contracts-base-url URL or --contracts-mock*"])
+
+
+CLIENT_TESTS = '''
+    import pytest
+
+    CMD = ("/v5/iot/p/devices/c1224afb-e9f0-4916-8220-b6bab568e888/async-commands/"
+           "b1224afb-e9f0-4916-8220-b6bab568e888")
+
+    def test_credentials_are_sent(client):
+        response = client.get(CMD)
+        assert response.status_code == 200, response.text
+        assert client.findings == []
+
+    def test_an_invalid_request_fails_at_the_call(client):
+        client.get(CMD)
+        client.get("/v5/iot/p/batchtasks", params={"task_type": "createDevices", "limit": 99})
+        raise RuntimeError("never reached")
+
+    def test_answers_only(client):
+        client.validate_requests = False
+        response = client.get("/v5/iot/p/batchtasks", params={"task_type": "createDevices", "limit": 99})
+        assert response.status_code == 400 and client.findings == []
+'''
+
+
+def test_the_client_sends_the_credentials_and_fails_a_test_with_findings_only(project: pytest.Pytester) -> None:
+    project.makepyfile(test_client=CLIENT_TESTS)
+    result = project.runpytest("--contracts-mock", "-m", "not contracts", "test_client.py")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    result.stdout.fnmatch_lines([
+        "*_ test_an_invalid_request_fails_at_the_call _*",
+        '1 contract finding(s) at test_client.py:1[0-9]: client.get("/v5/iot/p/batchtasks", params=*',
+        "[[]error] ListBatchTasks: request_conformance out-of-range at /query/limit",
+        "    reproduce: curl *limit=99* -H 'x-auth-token: ***'",
+    ])
+    assert "contracts-demo-token" not in out and "never reached" not in out
+    _only_findings(out)
+
+
+def test_the_client_signs_with_the_configured_signer(project: pytest.Pytester) -> None:
+    project.makepyfile(test_signed='''
+        def test_signed(client):
+            response = client.get("/v5/iot/p/devices/c1224afb-e9f0-4916-8220-b6bab568e888/async-commands/"
+                                  "b1224afb-e9f0-4916-8220-b6bab568e888")
+            assert response.status_code == 200, response.text
+            assert response.request.headers["authorization"].startswith("SDK-HMAC-SHA256 ")
+            assert "x-auth-token" not in response.request.headers  # the signer replaces the demo token
+    ''')
+    result = project.runpytest("--contracts-mock", "--contracts-auth", "huawei-aksk", "-m", "not contracts",
+                               "test_signed.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_client_against_a_base_url_finds_a_faulty_answer_and_passes_a_correct_one(
+        project: pytest.Pytester, faulty_mock: str) -> None:
+    from contracts.mock import create_app
+    from contracts.mock.server import MockServer
+
+    project.makepyfile(test_answer=f'''
+        CMD = "{CMD}"
+
+        def test_answer(client):
+            assert client.get(CMD).status_code == 200
+    ''')
+    common = ["--contracts-header", f"X-Auth-Token: {TOKEN}", "--contracts-spec", "specs/iotda-v5.yaml",
+              "-m", "not contracts", "test_answer.py"]
+    result = project.runpytest("--contracts-base-url", faulty_mock, *common)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["[[]error] ShowAsyncDeviceCommand: response_schema_conformance enum-mismatch at "
+                                 "/body/status", "    got: HTTP 200 *"])
+    assert TOKEN not in result.stdout.str()
+    server = MockServer(create_app(seed=1), "127.0.0.1", 0)  # the same API, answering correctly
+    url = server.start()
+    try:
+        result = project.runpytest("--contracts-base-url", url, *common)
+    finally:
+        server.stop()
+    result.assert_outcomes(passed=1)
+
+
+def test_no_contracts_property_reaches_the_users_junit_xml(project: pytest.Pytester, faulty_mock: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    project.makepyfile(test_props='''
+        import httpx, pytest
+
+        CMD = "%s"
+
+        def test_mine(record_property):
+            record_property("mine", "kept")
+
+        @pytest.mark.contract("ShowAsyncDeviceCommand")
+        def test_marked(client):
+            client.validate_requests = True
+            httpx.get(client.base_url.join(CMD),
+                      headers={"X-Auth-Token": "%s"})
+    ''' % (CMD, TOKEN))
+    result = project.runpytest("--contracts-base-url", faulty_mock, "--contracts-header", f"X-Auth-Token: {TOKEN}",
+                               "--contracts-spec", "specs/iotda-v5.yaml", "--contracts-max-examples=0",
+                               "--junitxml=junit.xml", "--contracts-report-dir=out", "test_props.py")
+    outcomes = result.parseoutcomes()
+    assert outcomes["failed"] >= 2 and outcomes["passed"] >= 1  # the samples and the marked test meet the fault
+    names = [p.get("name") for p in ET.parse(project.path / "junit.xml").iter("property")]
+    assert names == ["mine"]
+    report = json.loads((project.path / "out" / "report.json").read_text())
+    assert "enum-mismatch" in {f["kind"] for f in report["findings"]}  # the findings still reach the reports
+
+
+def test_xdist_workers_hand_out_the_generating_items_first_heaviest_first(project: pytest.Pytester) -> None:
+    from contracts.plugin.items import heaviest_first, input_size
+
+    recorder = project.inline_run("--contracts-mock", "--collect-only")
+    items = list(recorder.getcalls("pytest_collection_finish")[0].session.items)
+    assert len(items) == 18
+    ordered = heaviest_first(items)
+    assert sorted(i.nodeid for i in ordered) == sorted(i.nodeid for i in items)  # the same items, reordered
+    phases = [i.name for i in ordered]
+    generating = [p for p in phases if p in ("positive", "negative")]
+    assert phases[:len(generating)] == generating  # samples and stateful (a few requests each) come last
+    negatives = generating.count("negative")
+    assert generating[:negatives] == ["negative"] * negatives  # invalid values cost the most to generate
+    for part in (ordered[:negatives], ordered[negatives:len(generating)]):
+        sizes = [input_size(i.operation) for i in part]
+        assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert ordered[0].nodeid == "specs/enos-connect-v2.5.yaml::createJob::negative"  # the request body

@@ -452,6 +452,111 @@ def _unsent_text(summary: dict[str, Any]) -> str:
     return f"; {n} generated requests were not sendable (the tool's own limit, not findings)" if n else ""
 
 
+@cli.command("replay")
+@click.argument("report_file", metavar="REPORT.json", type=click.Path())
+@click.argument("finding", required=False, default=None)
+@click.option("--list", "list_only", is_flag=True, help="Number the report's findings and say which can be replayed.")
+@click.option("--spec", "specs", multiple=True, type=click.Path(),
+              help="Spec file or folder (repeatable; default: the specs the report names).")
+@click.option("--base-url", default=None, help="Send to this target (default: the report's own target).")
+@click.option("--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+              help="Credentials and headers now: they fill the report's *** values (repeatable).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="Fill a masked query parameter.")
+@click.option("--auth", "auth", default=None, metavar="SIGNER", help="Sign the requests again (e.g. huawei-aksk).")
+@click.option("--auth-option", "auth_options", multiple=True, metavar="NAME=VALUE", help="An option of the signer.")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds per request.")
+@click.option("--cacert", type=click.Path(), default=None, help="A CA bundle (PEM) to verify the target's certificate.")
+@click.option("--insecure", is_flag=True, help="Do not verify the target's TLS certificate (warned).")
+@_output_options
+def replay_command(report_file: str, finding: str | None, list_only: bool, specs: Sequence[str],
+                   base_url: str | None, headers: Sequence[str], params: Sequence[str], auth: str | None,
+                   auth_options: Sequence[str], timeout: float, cacert: str | None, insecure: bool,
+                   no_color: bool, quiet: bool, verbose: int) -> None:
+    """Send a reported finding's request again, with today's credentials, and judge the new answer.
+
+    FINDING is a number from --list, or words of its title (operation, check, location, kind); by
+    default every error and warning with a request. Exit 0 when each is fixed, 1 when one still
+    reproduces, 2 when none could be sent.
+    """
+    from .report.replay import print_list, print_replayed
+    from .report.terminal import console
+    from .runner import replay
+    from .runner.session import Options, open_session
+
+    level = _output(no_color, quiet, verbose)
+    out = console()
+    summary, recorded = replay.read_report(report_file)
+    if list_only:
+        print_list(out, recorded)
+        raise SystemExit(EXIT_OK)
+    chosen = replay.select(recorded, finding)
+    target = str(summary.get("target") or "")
+    recorded_base = target if target.startswith(("http://", "https://")) else None
+    if base_url is None and recorded_base is not None:
+        if "***" in recorded_base:
+            from .core.errors import UsageError
+
+            raise UsageError(f"the report's target {recorded_base} had a password in it: give --base-url")
+        base_url = recorded_base
+    if not specs:
+        named = sorted({str(r.data.get("spec")) for r in chosen if r.data.get("spec")})
+        specs = tuple(s for s in named if Path(s).exists())
+    options = Options(specs=specs, base_url=base_url, headers=headers, params=params, max_examples=0, seed=0,
+                      timeout=timeout, auth=auth, auth_options=auth_options, cacert=cacert, insecure=insecure)
+    session = open_session(options)
+    replayer = replay.Replayer(session, recorded_base)
+    results = []
+    try:
+        for item in chosen:
+            done = replayer.replay(item)
+            results.append(done)
+            if level >= 0 or done.reproduced is not None:
+                print_replayed(out, done, session.contract.redactor)
+    finally:
+        replayer.close()
+    sent = [r for r in results if r.skipped is None]
+    still = [r for r in sent if r.reproduced is not None]
+    unsure = [r for r in sent if r.inconclusive is not None]
+    fixed = [r for r in sent if r.fixed]
+    out.print(f"replayed {len(sent)} of {len(results)} finding(s): {len(still)} still reproduce, {len(fixed)} fixed"
+              + (f", {len(unsure)} inconclusive" if unsure else ""), highlight=False)
+    if still:
+        raise SystemExit(EXIT_FINDINGS)
+    if not sent or unsure:
+        reasons = {r.skipped or r.inconclusive for r in results if not r.fixed}
+        _fail(("nothing could be replayed" if not sent else f"{len(unsure)} replay(s) inconclusive")
+              + (f": {reasons.pop()}" if len(reasons) == 1 else ""))
+        raise SystemExit(EXIT_USAGE)
+    raise SystemExit(EXIT_OK)
+
+
+@cli.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True,
+              help="What to print: Markdown for a pull-request comment, or JSON (contracts/schemas/diff.schema.json).")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None, help="Also write diff.json and diff.md here.")
+@click.option("--strict", is_flag=True, help="Changes that break only generated clients (operationId, path "
+                                            "parameter names) fail too.")
+def diff_command(old: str, new: str, fmt: str, report_dir: str | None, strict: bool) -> None:
+    """Breaking-change diff of two versions of a spec, each a file or a git revision (REV:PATH).
+
+    Exit 1 when a change breaks clients of the old spec, 0 otherwise, 2 on bad input.
+    """
+    from .core.diff import diff_sources
+    from .report import diff as diff_report
+    from .report.files import ensure_dir
+
+    if report_dir:
+        ensure_dir(report_dir)
+    result = diff_sources(old, new)
+    click.echo(diff_report.render(result, fmt), nl=False)
+    if report_dir:
+        for path in diff_report.write(result, report_dir):
+            click.echo(f"wrote {path}", err=True)
+    raise SystemExit(EXIT_FINDINGS if result.fails(strict) else EXIT_OK)
+
+
 @cli.command("validate")
 @click.argument("har", type=click.Path())
 @click.option("--spec", "specs", multiple=True, type=click.Path(), help="Spec file or folder (repeatable; default specs/).")

@@ -112,6 +112,16 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return outcome
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Findings ride on the report, not in user_properties; a contract failure shows its findings."""
+    report = yield
+    from .plugin.outcome import on_report
+
+    on_report(item, call, report)
+    return report
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     """pytest-xdist: every worker gets the controller's seed, so their items agree."""
@@ -136,3 +146,16 @@ def contract(pytestconfig: pytest.Config) -> Any:
     from .plugin.fixtures import validator
 
     return validator(pytestconfig)
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """An httpx client bound to the target (--contracts-base-url or --contracts-mock), with the configured
+    credentials, validating every response against the specs: a contract error fails the test."""
+    from .plugin.client import client_for
+
+    made = client_for(request)
+    if made is None:
+        pytest.skip("the client fixture needs a target: --contracts-base-url URL or --contracts-mock")
+    with made:
+        yield made

@@ -64,7 +64,7 @@ class _Bundler:
         try:
             return copy.deepcopy(self.spec.resolver.lookup(ref))
         except LookupError as exc:
-            raise self.spec.error(f"$ref {ref!r} does not resolve: {exc}", site.pointer if in_root else "") from None
+            raise self.spec.error(f"$ref {ref!r} does not resolve: {exc}", jp.join(site.pointer, "$ref") if in_root else "") from None
 
     def components(self, section: str) -> dict[str, Any]:
         comps = self.doc.get("components")

@@ -64,6 +64,22 @@ def _format_checker() -> Any:
     return checker
 
 
+def _formats_in(document: Any) -> set[str]:
+    """Every value of a "format" keyword anywhere in a schema document."""
+    found: set[str] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            value = node.get("format")
+            if isinstance(value, str):
+                found.add(value)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 class CompiledSchema:
     """One JSON Schema document, compiled once and reused."""
 
@@ -71,8 +87,12 @@ class CompiledSchema:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        self._fast = jsonschema_rs.validator_for(document, offline=True, validate_formats=True, formats=FORMATS,
-                                                 ignore_unknown_formats=True)
+        # Only the formats the document uses are registered: any custom format at all makes jsonschema-rs
+        # validate every instance about three times slower, format keywords or not.
+        used = {name: FORMATS[name] for name in _formats_in(document) if name in FORMATS}
+        extra: dict[str, Any] = {"formats": used} if used else {}
+        self._fast = jsonschema_rs.validator_for(document, offline=True, validate_formats=True,
+                                                 ignore_unknown_formats=True, **extra)
         self._slow: Any = None
         self._seen: OrderedDict[tuple[bytes, str], list[Violation]] = OrderedDict()
 

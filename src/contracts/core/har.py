@@ -41,12 +41,30 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Malf
         raise UsageError(f"{p} is a folder, not a HAR file") from None
     except OSError as exc:
         raise UsageError(f"cannot read {p}: {exc.strerror}") from None
+    done = 0
     with handle:
         try:
-            yield from _entries(ijson.basic_parse(handle, use_float=True), p)
+            for entry in _entries(ijson.basic_parse(handle, use_float=True), p):
+                done += 1
+                yield entry
+            return
         except ijson.JSONError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise UsageError(f"{p}: not a valid HAR (JSON) file: {first}") from None
+            if "integer overflow" not in str(exc):
+                raise UsageError(f"{p}: not a valid HAR (JSON) file: {_first_line(exc)}") from None
+    # The C backend (yajl) refuses integers outside int64, which JSON allows: the rest of the file is
+    # read again by ijson's pure-Python backend, which keeps them, skipping the entries already given.
+    python = ijson.get_backend("python")
+    with p.open("rb") as again:
+        try:
+            for n, entry in enumerate(_entries(python.basic_parse(again, use_float=True), p)):
+                if n >= done:
+                    yield entry
+        except ijson.JSONError as exc:
+            raise UsageError(f"{p}: not a valid HAR (JSON) file: {_first_line(exc)}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _entries(events: Iterator[tuple[str, Any]], path: Path) -> Iterator[dict[str, Any] | Malformed]:

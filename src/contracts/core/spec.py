@@ -461,9 +461,10 @@ def _ref_error(spec: Spec, problem: Any) -> SpecError:
     """The SpecError for one RefProblem, naming the file that holds the ref (the spec or a file it refers to)."""
     message = (f"{problem.problem} ($ref {problem.ref!r})" if problem.remote
                else f"$ref {problem.ref!r} does not resolve: {problem.problem}")
+    at = jp.join(problem.pointer, "$ref")  # the $ref key's own line, as lint and audit name it
     if problem.file is None:
-        return spec.error(message, problem.pointer)
-    return SpecError(message, file=problem.file, line=problem.line, pointer=jp.join(problem.pointer, "$ref"))
+        return spec.error(message, at)
+    return SpecError(message, file=problem.file, line=problem.line, pointer=at)
 
 
 def load_spec(path: str | os.PathLike[str], *, validate: bool = True) -> Spec:

@@ -96,6 +96,10 @@ def _message(error: Any) -> str:
     cause = getattr(error, "cause", None)
     if cause is not None and str(cause) and str(cause) not in message:
         message += f" ({cause})"
+    if getattr(error, "validator", None) == "enum" and isinstance(instance, str):
+        from .suggest import did_you_mean
+
+        message += did_you_mean(instance, [str(v) for v in getattr(error, "validator_value", ()) or ()])
     return message
 
 
@@ -113,7 +117,10 @@ def _structural(error: Any) -> tuple[tuple[Any, ...], str]:
     from jsonschema.exceptions import best_match
 
     while getattr(error, "context", None) and error.validator in ("oneOf", "anyOf"):
-        inner = best_match(error.context)
+        # The deepest reason wins: for "a Response or a Reference", a bad type three levels down is the
+        # cause, not "'$ref' is a required property" of the branch that was never meant.
+        deepest = max(len(e.absolute_path) for e in error.context)
+        inner = best_match(e for e in error.context if len(e.absolute_path) == deepest)
         if inner is None:
             break
         error = inner
@@ -216,6 +223,7 @@ def _errors(data: dict[str, Any], path: Path) -> list[tuple[str, str, str]]:
         for error in _detailed_schema_validator(version).iter_errors(data):
             tokens, message = _structural(error)
             out.append(("", jp.from_path(tokens), message))
+    structural = {at for _, at, _ in out}  # the validator below repeats these nodes in its own words
     resolver = Resolver(data, path)
     folder = path.resolve().parent
     validator = _located(cls)(data, base_uri=path.resolve().as_uri())
@@ -225,6 +233,8 @@ def _errors(data: dict[str, Any], path: Path) -> list[tuple[str, str, str]]:
                 continue  # lint's own duplicate-operation-id names both operations
             parts = getattr(error, "_contracts_parts", None) or ()
             file, at = _real_location(resolver, data, parts)
+            if file is None and at in structural:
+                continue  # one node, one finding
             shown = os.path.relpath(file, folder) if file is not None else ""
             out.append((Path(shown).as_posix() if shown else "", at, _message(error)))
     except Exception as exc:  # the validator can trip over a document it has just called broken
@@ -256,7 +266,7 @@ def _cached(path: str, stamp: tuple[tuple[str, int, int], ...], data: Any = None
 
     from .yamlsource import load_file
 
-    digest = hashlib.sha256(_validator_version().encode() + b"\0v2\0" + path.encode())
+    digest = hashlib.sha256(_validator_version().encode() + b"\0v4\0" + path.encode())
     for file, _, _ in stamp:
         try:
             digest.update(file.encode() + b"\0" + Path(file).read_bytes() + b"\0")

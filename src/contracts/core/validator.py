@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
+from orjson import loads as _orjson_loads
+
 from . import pointer as jp
 from .classify import Violation
 from .curl import to_curl
@@ -441,15 +443,50 @@ class Contract:
         return fast(body)
 
 
+# orjson keeps every integer from -2**63 to 2**64-1 exact and blurs the rest into floats. A blurred
+# value can only cross a bound that lies beyond that range, or int64's own minimum (a value within
+# 1024 of -2**63 rounds onto it, and is written with this prefix); and multipleOf, or an enum or
+# const of a huge integer, can be fooled by any blur. Where the schema has none of those, the accept
+# decision parses with orjson alone; otherwise (and on any rejection, whose findings are made by the
+# exact path) the exact parser runs.
+_INT64_EDGE = b"-922337203685477"
+_EXACT_FLOAT = 2 ** 53
+
+
+def _needs_exact(node: Any) -> bool:
+    """Whether any keyword of a schema could be fooled by an integer orjson blurs."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key == "multipleOf":
+                    return True
+                if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") \
+                        and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                        and (value < -(2 ** 63) or value > 2 ** 64 - 1):
+                    return True
+                if key in ("enum", "const"):
+                    values = value if key == "enum" and isinstance(value, list) else [value]
+                    if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > _EXACT_FLOAT
+                           for v in values):
+                        return True
+                stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 class _FastPath:
     """Parse plus validate for one (operation, status, content type), everything looked up in advance."""
 
-    __slots__ = ("_loads", "_success", "_error", "_rule", "_ok")
+    __slots__ = ("_loads", "_exact", "_success", "_error", "_rule", "_ok")
 
-    def __init__(self, success: Any, error: Any, rule: Any, ok: bool) -> None:
+    def __init__(self, success: Any, error: Any, rule: Any, ok: bool, exact: bool = True) -> None:
         from .http import loads
 
-        self._loads = loads
+        self._loads = loads if exact else _orjson_loads
+        self._exact = loads
         self._success = success
         self._error = error
         self._rule = rule
@@ -464,15 +501,17 @@ class _FastPath:
         closed = contract.strict
         rule = doc.envelope
         shape = rule.success(mt.schema) if rule is not None else mt.schema
-        success = op.spec.compiled(shape, closed=closed, direction="response")._fast.is_valid
-        error = op.spec.compiled(rule.schema, closed=closed, direction="response")._fast.is_valid if rule else None
-        return cls(success, error, rule, True)
+        compiled = op.spec.compiled(shape, closed=closed, direction="response")
+        error_schema = op.spec.compiled(rule.schema, closed=closed, direction="response") if rule else None
+        exact = _needs_exact(compiled.document) or (error_schema is not None and _needs_exact(error_schema.document))
+        return cls(compiled._fast.is_valid, error_schema._fast.is_valid if error_schema is not None else None, rule,
+                   True, exact)
 
     def __call__(self, body: bytes) -> bool:
         if self._success is None:
             return self._ok
         try:
-            value = self._loads(body)
+            value = (self._exact if _INT64_EDGE in body else self._loads)(body)
         except ValueError:
             return False
         if self._rule is not None and self._rule.matches(value):

@@ -7,9 +7,12 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from ..core.finding import Finding, Severity
+from ..core.finding import Finding
+from ..core.severity import Basis, decide
+from .client import CHECKED
 from .engine import failing
-from .fixtures import ContractAssertionError, contract_of
+from .fixtures import contract_of
+from .outcome import ContractAssertionError, carry
 
 
 def _patch(target: Any, name: str, seen: list[Any], stack: contextlib.ExitStack) -> None:
@@ -62,21 +65,22 @@ def validate_during(item: pytest.Item, marker: pytest.Mark) -> Iterator[Callable
 
         def check() -> None:
             from ..core.validator import iter_findings
-            from .reports import attach_findings
 
             findings: list[Finding] = []
             for response in seen:
+                if CHECKED in getattr(response, "extensions", {}):
+                    continue  # the client fixture validated it already (and kept its findings)
                 findings.extend(iter_findings(contract, response, operation=operation))
             findings = [contract.redactor.finding(f) for f in findings]  # the boundary
             if findings:
-                attach_findings(item, findings)
+                carry(item, findings=findings)
             errors = failing(item.config, findings)
             if errors:
                 raise ContractAssertionError(errors)
             if not seen:
                 raise ContractAssertionError([Finding(
-                    operation=operation, kind="no-traffic", severity=Severity.ERROR, location="",
+                    operation=operation, kind="no-traffic", severity=decide(Basis.STATED), location="",
                     message="the test is marked contract(...) but made no httpx or requests call",
-                    check="contract-marker")])
+                    check="contract-marker", basis=Basis.STATED.value)])
 
         yield check

@@ -1,4 +1,4 @@
-"""The `contracts_mock` and `contract` fixtures."""
+"""The `contracts_mock` and `contract` fixtures (`client` is in client.py)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,17 @@ from ..core.finding import Finding, Severity
 from ..core.spec import load_specs
 from ..core.validator import Contract, iter_findings
 from .options import read
+from .outcome import ContractAssertionError
 
 _CONTRACT = pytest.StashKey[Contract]()
-
-
-class ContractAssertionError(AssertionError):
-    """The exchange breaks the contract; the message lists every error-level finding."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        from .items import describe
-
-        self.findings = findings
-        super().__init__(f"{len(findings)} contract finding(s):\n{describe(findings)}")
 
 
 def contract_of(config: pytest.Config) -> Contract:
     if _CONTRACT not in config.stash:
         options = read(config)
-        specs = list(options.specs) or [str(Path(config.rootpath) / "specs")]
+        from .engine import _project_specs
+
+        specs = list(options.specs) or _project_specs(config)  # as the items: specs/, else the shipped ones
         config.stash[_CONTRACT] = Contract(load_specs(specs), strict=options.strict)
     return config.stash[_CONTRACT]
 
@@ -75,8 +68,10 @@ def running_mock(config: pytest.Config) -> Iterator[str]:
     from ..mock.server import MockServer
     from .engine import seed
 
+    from .engine import _project_specs
+
     options = read(config)
-    specs = list(options.specs) or None
+    specs = list(options.specs) or _project_specs(config)  # the specs the items and the client validate with
     server = MockServer(create_app(specs, seed=seed(config)), "127.0.0.1", 0)
     url = server.start()
     try:

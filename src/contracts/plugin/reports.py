@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import pytest
 
 from ..core.finding import Evidence, Finding, Severity
+from .outcome import carried, carry
 
-_FINDINGS = "contracts_findings"
-_STATS = "contracts_stats"
+
 def attach(item: pytest.Item, result: Any) -> None:
-    """Put an item's findings and counters on its report (user_properties are serialised by xdist)."""
-    item.user_properties.append((_FINDINGS, json.dumps([f.to_dict() for f in result.findings])))
-    item.user_properties.append((_STATS, json.dumps({
+    """Keep an item's findings and counters for its report (``outcome.carry``: never user_properties)."""
+    carry(item, findings=result.findings, stats={
         "cases": result.cases, "requests": result.requests, "checks": result.matrix(),
-        "operations": {k: v["spec"] for k, v in result.operations.items()}})))
-
-
-def attach_findings(item: pytest.Item, findings: list[Finding]) -> None:
-    item.user_properties.append((_FINDINGS, json.dumps([f.to_dict() for f in findings])))
+        "operations": {k: v["spec"] for k, v in result.operations.items()}})
 
 
 def _finding(data: dict[str, Any]) -> Finding:
@@ -52,20 +46,21 @@ class Collector:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "call":
             return
-        for name, value in report.user_properties:
-            if name == _FINDINGS:
-                self.seen = True
-                self.findings.extend(_finding(d) for d in json.loads(str(value)))
-            elif name == _STATS:
-                stats = json.loads(str(value))
-                for op, n in stats["cases"].items():
-                    self.cases[op] = self.cases.get(op, 0) + n
-                self.requests += stats["requests"]
-                for op, row in stats["checks"].items():
-                    merged = self.checks.setdefault(op, {})
-                    for check, verdict in row.items():
-                        merged[check] = _worse(merged.get(check, "skip"), verdict)
-                self.operations.update(stats["operations"])
+        data = carried(report)
+        if data is None:
+            return
+        self.seen = True
+        self.findings.extend(_finding(d) for d in data["findings"])
+        stats = data.get("stats")
+        if stats is not None:
+            for op, n in stats["cases"].items():
+                self.cases[op] = self.cases.get(op, 0) + n
+            self.requests += stats["requests"]
+            for op, row in stats["checks"].items():
+                merged = self.checks.setdefault(op, {})
+                for check, verdict in row.items():
+                    merged[check] = _worse(merged.get(check, "skip"), verdict)
+            self.operations.update(stats["operations"])
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """On the controller (xdist workers only forward their reports), write the merged artefacts."""

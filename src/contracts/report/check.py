@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from html import escape
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
@@ -17,7 +16,7 @@ from ..core.finding import Finding, Severity
 from ..core.redact import Redactor
 from .files import dump_json, ensure_dir, write_text
 from .causes import Headline, example, headline, marks
-from .html import CSS, badge
+from . import check_page
 from .markdown import code, table
 
 VERSION = "0.1.0"
@@ -141,7 +140,8 @@ def to_junit(report: Report) -> str:
             mine = [f for f in report.findings if f.operation == op and f.check == check]
             failing = [f for f in mine if f.severity is Severity.ERROR and f.baseline != "known"]
             if result == "skip" and not mine:
-                ET.SubElement(case, "skipped", message="not applicable to this operation")
+                why = ((report.summary.get("skip_reasons") or {}).get(op) or {}).get(check)
+                ET.SubElement(case, "skipped", message=why or "not applicable to this operation")
                 skipped += 1
             elif failing:
                 failures += 1
@@ -172,79 +172,11 @@ def _plain(f: Finding) -> str:
 
 
 # -- html -------------------------------------------------------------------------
-def _h(value: Any) -> str:
-    return escape("" if value is None else str(value))
-
-
 def to_html(report: Report) -> str:
-    s = report.summary
-    sev = s["by_severity"]
-    lead = _lead(report)
+    """report.html (``check_page``): causes first, filters, evidence with the offending part marked."""
     matrix = report.matrix()
     checks = report.checks or sorted({c for row in matrix.values() for c in row})
-    head = (f"<header><h1>contracts {_h(s.get('command', 'check'))}</h1><p>Target <code>{_h(s['target'])}</code> · "
-            f"{s['cases']} cases · {s['requests']} requests · {s['duration_seconds']} s · seed {_h(s.get('seed'))}"
-            + (f" · {s['not_sendable']} generated requests not sendable" if s.get("not_sendable") else "")
-            + f"</p><p class='lead'><strong>{_h(lead.text())}</strong></p>"
-            f"<p>{badge(str(sev['error']) + ' errors', 'error' if sev['error'] else 'none')} "
-            f"{badge(str(sev['warning']) + ' warnings', 'warning' if sev['warning'] else 'none')} "
-            f"{badge(str(sev['info']) + ' info', 'info' if sev['info'] else 'none')}</p>")
-    if s.get("setup_error"):
-        head += f"<p class='note'><strong>Set-up error:</strong> {_h(s['setup_error'])}</p>"
-    if s.get("interrupted"):
-        head += "<p class='note'><strong>Interrupted:</strong> this report covers what ran before Ctrl-C.</p>"
-    head += "</header>"
-    parts = [head, "<h2 id='causes'>Causes</h2>"]
-    if not report.findings:
-        parts.append("<p class='ok'>No findings.</p>")
-    anchors: dict[tuple[str, str], str] = {}
-    for n, f in enumerate(report.findings, 1):
-        anchor = f"cause-{n}"
-        anchors.setdefault((f.operation, f.check or ""), anchor)
-        known = f" {badge(f.baseline, 'info' if f.baseline == 'known' else 'error')}" if f.baseline else ""
-        parts.append(
-            f"<article class='finding' id='{anchor}'><p>{badge(f.severity.value)}{known} <strong>"
-            f"{_h(f.operation)}</strong> <code>{_h(f.check)}</code> <code>{_h(f.kind)}</code> at "
-            f"<code>{_h(f.location or '/')}</code>" + (f" · seen {f.count} times" if f.count > 1 else "")
-            + f"</p><p>{_h(f.message)}</p>"
-            + (f"<p class='note'>{_h(f.suggestion)}</p>" if f.suggestion else "") + _evidence_html(f) + "</article>")
-    stale = (s.get("baseline") or {}).get("stale") or []
-    if stale:
-        parts.append("<h2>Baseline entries no longer seen</h2><table><thead><tr><th>Operation</th><th>Check</th>"
-                     "<th>Kind</th><th>Location</th><th>Reason</th></tr></thead><tbody>"
-                     + "".join(f"<tr><td>{_h(e['operation'])}</td><td><code>{_h(e['check'])}</code></td><td><code>"
-                               f"{_h(e['kind'])}</code></td><td><code>{_h(e['location'])}</code></td><td>"
-                               f"{_h(e.get('reason', ''))}</td></tr>" for e in stale) + "</tbody></table>")
-    rows = []
-    for op, row in matrix.items():
-        cells = []
-        for c in checks:
-            verdict = row.get(c, "skip")
-            cell = badge(verdict, {"warn": "warning"}.get(verdict, verdict))
-            target = anchors.get((op, c))
-            cells.append(f"<td>{f'<a href=#{target}>{cell}</a>' if target else cell}</td>")
-        first = next((a for (o, _), a in anchors.items() if o == op), None)
-        name = f"<a href='#{first}'>{_h(op)}</a>" if first else _h(op)
-        rows.append(f"<tr><th>{name}</th>{''.join(cells)}</tr>")
-    parts.append("<h2>Pass/fail matrix</h2><table class='matrix'><thead><tr><th>Operation</th>"
-                 + "".join(f"<th title='{_h(c)}'>{_h(c).replace('_', '_<wbr>')}</th>" for c in checks)
-                 + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>contracts report</title><style>"
-            + CSS + "</style></head><body>" + "".join(parts) + "</body></html>\n")
-
-
-def _evidence_html(f: Finding) -> str:
-    ev = f.evidence
-    if ev is None:
-        return ""
-    out = []
-    if ev.curl:
-        out.append(f"<figure><figcaption>Reproduce</figcaption><pre>{_h(ev.curl)}</pre></figure>")
-    if ev.response is not None:
-        headers = "\n".join(f"{k}: {v}" for k, v in (ev.response.get("headers") or {}).items())
-        out.append(f"<figure><figcaption>Response</figcaption><pre>HTTP {_h(ev.response.get('status'))}\n"
-                   f"{_h(headers)}\n\n{_h(ev.response.get('body') or '')}</pre></figure>")
-    return "".join(out)
+    return check_page.render(report.summary, report.findings, checks, _lead(report))
 
 
 # -- writing ----------------------------------------------------------------------

@@ -1,6 +1,11 @@
 """The rendered reference: one self-contained HTML page for people who read the specs.
 
-Inline CSS, no scripts, no CDN: it opens from disk and prints cleanly.
+Inline CSS and a few lines of inline script (the filter box), no CDN: it
+opens from disk, reads with scripts off (the table of contents is plain
+links) and prints cleanly. Descriptions are CommonMark (``commonmark.py``,
+raw HTML shown as text); every table scrolls inside its own box rather than
+widening the page; each operation has a curl example a reader can paste, and
+the audit's findings sit in the row of the field they concern.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from typing import Any, Iterator
 from ..core.audit import AuditResult
 from ..core.finding import Finding
 from ..core.spec import MediaType, Operation, Parameter, Spec
+from . import commonmark
+from .curl_example import curl_example
 from .files import ensure_dir, write_text
-from .html import CSS, badge
+from .html import badge, name, page
 
 _CONSTRAINT_KEYS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
                     "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf", "format")
@@ -31,6 +38,7 @@ class Row:
     default: str
     description: str
     notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
 
 def _h(value: Any) -> str:
@@ -106,18 +114,73 @@ def param_row(p: Parameter) -> Row:
                _notes({**s, **p.extensions}))
 
 
-def _table(rows: list[Row]) -> str:
+def _finding_note(f: Finding) -> str:
+    return (f"<div class='audit {f.severity.value}'>{badge(f.severity.value)} <code>{_h(f.kind)}</code> "
+            f"<span class='muted'>({_h(f.sample)})</span> {_h(f.message)}"
+            + (f"<div class='note'>{_h(f.suggestion)}</div>" if f.suggestion else "") + "</div>")
+
+
+def _table(rows: list[Row], anchor: str = "") -> str:
+    """One row per field; each table scrolls inside its own box, so a wide one never widens the page."""
     if not rows:
         return "<p class='muted'>None.</p>"
     body = []
     for r in rows:
-        notes = "".join(f"<div class='note'>{_h(n)}</div>" for n in r.notes)
+        notes = "".join(f"<div class='note'>{commonmark.inline(n)}</div>" for n in r.notes)
+        found = "".join(_finding_note(f) for f in r.findings)
+        row_id = f" id='{_h(anchor + '-' + r.location + '-' + r.name)}'" if anchor and r.findings else ""
+        cls = f" class='has-finding {max(r.findings, key=_rank).severity.value}'" if r.findings else ""
         body.append(
-            f"<tr><td><code>{_h(r.name)}</code></td><td>{_h(r.location)}</td><td>{_h(r.type)}</td>"
-            f"<td>{'yes' if r.mandatory else 'no'}</td><td>{_h(r.constraints)}</td><td>{_h(r.default)}</td>"
-            f"<td>{_h(r.description)}{notes}</td></tr>")
-    return ("<table><thead><tr><th>Name</th><th>In</th><th>Type</th><th>Mandatory</th><th>Constraints</th>"
-            "<th>Default</th><th>Description</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+            f"<tr{row_id}{cls}><td><code>{name(r.name)}</code></td><td>{_h(r.location)}</td><td>{_h(r.type)}</td>"
+            f"<td>{'yes' if r.mandatory else 'no'}</td><td class='constraints'>{_h(r.constraints)}</td>"
+            f"<td>{_h(r.default)}</td><td class='desc'>{commonmark.block(r.description)}{notes}{found}</td></tr>")
+    return ("<div class='table-wrap'><table class='fields'><thead><tr><th>Name</th><th>In</th><th>Type</th>"
+            "<th>Mandatory</th><th>Constraints</th><th>Default</th><th>Description</th></tr></thead><tbody>"
+            + "".join(body) + "</tbody></table></div>")
+
+
+def _rank(f: Finding) -> int:
+    return {"error": 2, "warning": 1}.get(f.severity.value, 0)
+
+
+def row_name(pointer: str) -> str:
+    """The row a body pointer concerns: ``/batchtasks/0/task_progress`` -> ``batchtasks[].task_progress``."""
+    out = ""
+    for raw in pointer.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        out += "[]" if part.isdigit() else ("." if out else "") + part
+    return out
+
+
+def _parents(field: str) -> Iterator[str]:
+    """The field, then each enclosing one (a field the tables lack sits with its nearest documented parent)."""
+    while field:
+        yield field
+        if field.endswith("[]"):
+            field = field[:-2]
+            continue
+        field = field.rpartition(".")[0] if "." in field else ""
+
+
+def _place(findings: list[Finding], rows: list[Row], table: str) -> tuple[list[Row], list[Finding]]:
+    """Attach each finding of ``table`` (request, or response/<status>) to its row; the rest stay apart."""
+    by_key = {(r.location, r.name): i for i, r in enumerate(rows)}
+    attached: dict[int, list[Finding]] = {}
+    rest = []
+    for f in findings:
+        sample = f.sample or ""
+        mine = sample.startswith("request") if table == "request" else sample.startswith(table + "/")
+        if not mine:
+            continue
+        location = f.location or ""
+        head, _, tail = location[1:].partition("/")
+        key = (head, tail) if head in ("query", "path", "header", "cookie") else ("body", row_name(location))
+        index = next((by_key[(key[0], n)] for n in _parents(key[1]) if (key[0], n) in by_key), None)
+        if index is None:
+            rest.append(f)
+        else:
+            attached.setdefault(index, []).append(f)
+    return [Row(**{**r.__dict__, "findings": tuple(attached.get(i, ()))}) for i, r in enumerate(rows)], rest
 
 
 def _sample_text(spec: Spec, mt: MediaType, index: int) -> str:
@@ -129,16 +192,21 @@ def _sample_text(spec: Spec, mt: MediaType, index: int) -> str:
     return text if text is not None else json.dumps(ex.value, ensure_ascii=False, indent=2)
 
 
-def _findings(findings: list[Finding]) -> str:
+def _findings(findings: list[Finding], placed: dict[int, str]) -> str:
+    """Every audit finding of the operation; those that concern a field link to its row, where they also show."""
     if not findings:
         return "<p class='ok'>The audit finds no contradiction between this endpoint's samples and its tables.</p>"
-    rows = "".join(
-        f"<tr class='{f.severity.value}'><td>{badge(f.severity.value)}</td><td><code>{_h(f.kind)}</code></td>"
-        f"<td><code>{_h(f.sample)}</code></td><td><code>{_h(f.location or '/')}</code></td>"
-        f"<td>{_h(f.message)}{'<div class=note>' + _h(f.suggestion) + '</div>' if f.suggestion else ''}</td></tr>"
-        for f in findings)
-    return ("<table><thead><tr><th>Severity</th><th>Kind</th><th>Sample</th><th>Location</th><th>Message</th>"
-            "</tr></thead><tbody>" + rows + "</tbody></table>")
+    rows = []
+    for f in findings:
+        row = placed.get(id(f))
+        where = (f"<a href='#{_h(row)}'>{name(f.location or '/', 'name ptr')}</a>" if row
+                 else name(f.location or "/", "name ptr"))
+        rows.append(f"<tr class='{f.severity.value}'><td>{badge(f.severity.value)}</td><td><code>{_h(f.kind)}</code>"
+                    f"</td><td><code>{name(f.sample or '')}</code></td><td><code>{where}</code></td>"
+                    f"<td>{_h(f.message)}{'<div class=note>' + _h(f.suggestion) + '</div>' if f.suggestion else ''}"
+                    "</td></tr>")
+    return ("<div class='table-wrap'><table class='findings'><thead><tr><th>Severity</th><th>Kind</th><th>Sample</th>"
+            "<th>Location</th><th>Message</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
 
 
 def _scheme_label(spec: Spec, scheme: Any) -> str:
@@ -148,24 +216,45 @@ def _scheme_label(spec: Spec, scheme: Any) -> str:
     kind = f"HTTP {_h(scheme.scheme)}" if scheme.type == "http" else _h(scheme.type)
     text = raw.get("description") if isinstance(raw, dict) else None
     return (f"<code>{_h(scheme.name)}</code> ({kind}, {where})"
-            + (f": <span class='scheme'>{_h(str(text))}</span>" if text else ""))
+            + (f": <span class='scheme'>{commonmark.inline(str(text))}</span>" if text else ""))
+
+
+def _curl(op: Operation) -> str:
+    example = curl_example(op)
+    note = ""
+    if example.signed_by:
+        note = (f"<p class='note'>The {_h(example.signed_by)} alternative signs each request (a signature over "
+                "method, path, query, headers and body); curl cannot compute it, so the example uses another "
+                "alternative or none: sign it with the vendor's SDK or <code>contracts check --auth</code>.</p>")
+    return ("<figure class='curl'><figcaption>Try it: a request these tables call valid (fill in the variables)"
+            f"</figcaption><pre><code>{_h(example.text)}</code></pre>{note}</figure>")
 
 
 def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
     server = spec.servers[0] if spec.servers else ""
     anchor = f"op-{op.operation_id}"
+    placed: dict[int, str] = {}
+
+    def table(rows: list[Row], key: str) -> str:
+        rows, _ = _place(findings, rows, key)
+        for r in rows:
+            for f in r.findings:
+                placed[id(f)] = f"{anchor}-{key}-{r.location}-{r.name}"
+        return _table(rows, f"{anchor}-{key}")
+
     out = [f"<section class='op' id='{_h(anchor)}'>",
-           f"<h3><span class='method {op.method}'>{op.method.upper()}</span> <code>{_h(op.path)}</code></h3>",
-           f"<p class='opid'>operationId <code>{_h(op.operation_id)}</code> · {_h(op.summary)}</p>",
-           f"<p class='url'>URL: <code>{_h(server + op.path)}</code>"
+           f"<h3><span class='method {op.method}'>{op.method.upper()}</span> <code>{name(op.path)}</code></h3>",
+           f"<p class='opid'>operationId <code>{name(op.operation_id)}</code> · {_h(op.summary)}</p>",
+           f"<p class='url'>URL: <code>{name(server + op.path)}</code>"
            + (" · selected by " + ", ".join(f"<code>{_h(k)}={_h(v)}</code>" for k, v in op.discriminators.items())
               if op.discriminators else "") + "</p>",
-           f"<p>{_h(op.description)}</p>"]
+           f"<div class='description'>{commonmark.block(op.description)}</div>"]
     alternatives = [alt for alt in op.security_schemes if alt]
     if alternatives:
         items = [" + ".join(_scheme_label(spec, s) for s in alt) for alt in alternatives]
         lead = "Authentication: " if len(items) == 1 else f"Authentication, any one of {len(items)} alternatives: "
         out.append("<p>" + lead + " <b>or</b> ".join(items) + "</p>")
+    out.append(_curl(op))
     rows = [param_row(p) for p in op.parameters]
     for alternative in alternatives:
         for s in alternative:
@@ -179,9 +268,9 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
         for media, mt in op.request_body.content.items():
             if mt.schema is not None:
                 rows.extend(schema_rows(spec, mt.schema))
-    out += ["<h4>Request parameters and fields</h4>", _table(rows)]
+    out += ["<h4>Request parameters and fields</h4>", table(rows, "request")]
     for status, response in op.responses.items():
-        out.append(f"<h4>Response {_h(status)}</h4><p>{_h(response.description)}</p>")
+        out.append(f"<h4>Response {_h(status)}</h4>{commonmark.block(response.description)}")
         if response.envelope is not None:
             out.append(f"<p class='note'>Error envelope rule: when {_h(response.envelope.describe())}, the body is "
                        "an error and follows the error schema below, not the success schema.</p>")
@@ -189,7 +278,7 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
             if mt.schema is not None:
                 shape = response.envelope.success(mt.schema) if response.envelope is not None else mt.schema
                 out.append(f"<p class='muted'>{_h(media)}</p>")
-                out.append(_table(list(schema_rows(spec, shape))))
+                out.append(table(list(schema_rows(spec, shape)), f"response/{status}"))
             if response.envelope is not None:
                 out.append("<p class='muted'>Error envelope fields</p>")
                 out.append(_table(list(schema_rows(spec, response.envelope.schema))))
@@ -210,8 +299,42 @@ def _operation(spec: Spec, op: Operation, findings: list[Finding]) -> str:
     for title, summary, text in samples:
         out.append(f"<figure><figcaption>{_h(title)}{' · ' + _h(summary) if summary else ''}</figcaption>"
                    f"<pre>{_h(text)}</pre></figure>")
-    out += ["<h4>Audit findings</h4>", _findings(findings), "</section>"]
+    out += ["<h4>Audit findings</h4>", _findings(findings, placed), "</section>"]
     return "\n".join(out)
+
+
+CSS = """
+.layout{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem}
+nav.toc{font-size:14px}nav.toc a{text-decoration:none}nav.toc a:hover{text-decoration:underline}nav.toc ul{list-style:none;padding-left:0;margin:.2rem 0}nav.toc ul ul{padding-left:1rem}
+nav.toc li{margin:.15rem 0}nav.toc .method{min-width:3.2em;font-size:11px}
+nav.toc .count{color:var(--muted);font-size:12px;margin-left:.3rem}
+section.op{border-top:1px solid var(--line);margin-top:1.5rem}section.op h3{overflow-wrap:anywhere}
+table.fields td.constraints{min-width:8rem;overflow-wrap:anywhere}table.fields td.desc{min-width:14rem}
+table.fields td:first-child{min-width:9rem}
+tr.has-finding.error>td:first-child{box-shadow:inset 4px 0 0 var(--err)}
+tr.has-finding.warning>td:first-child{box-shadow:inset 4px 0 0 var(--warn)}
+tr.has-finding.info>td:first-child{box-shadow:inset 4px 0 0 var(--info)}
+tr:target{background:var(--hit)}
+.audit{margin:.35rem 0 0;padding:.25rem .4rem;border-radius:4px;background:#fff8c5;font-size:13px}
+.audit.info{background:#ddf4ff}.audit.error{background:#ffebe9}
+figure.curl pre{max-height:22rem}
+.description p{margin:.4rem 0}
+#nomatch{color:var(--muted)}
+@media (min-width:1100px){body{max-width:1400px}.layout{grid-template-columns:15rem minmax(0,1fr)}
+nav.toc{position:sticky;top:.5rem;align-self:start;max-height:calc(100vh - 1rem);overflow:auto}}
+@media print{nav.toc{display:none}.layout{display:block}section.op{break-before:page}}
+"""
+
+# The filter box: shows only the operations whose id, summary, path or method contain every typed word.
+SCRIPT = """(()=>{const d=document,box=d.getElementById('filter');if(!box)return;
+const ops=[...d.querySelectorAll('section.op')],links=[...d.querySelectorAll('nav.toc li[data-op]')];
+const out=d.getElementById('filter-count'),none=d.getElementById('nomatch');
+const apply=()=>{const words=box.value.toLowerCase().split(/\\s+/).filter(Boolean);let n=0;
+for(const s of ops){const show=words.every(w=>s.dataset.search.includes(w));s.hidden=!show;n+=show}
+for(const li of links)li.hidden=d.getElementById(li.dataset.op).hidden;
+for(const spec of d.querySelectorAll('section.spec'))spec.hidden=!spec.querySelector('section.op:not([hidden])');
+out.value=n+' of '+ops.length+' operations';none.hidden=n>0};
+box.addEventListener('input',apply);box.form.addEventListener('submit',e=>e.preventDefault());d.getElementById('filters').hidden=false;apply()})();"""
 
 
 def render(specs: list[Spec], audit: AuditResult) -> str:
@@ -221,22 +344,34 @@ def render(specs: list[Spec], audit: AuditResult) -> str:
     toc, body = [], []
     for spec in specs:
         sid = "spec-" + Path(spec.name).stem
-        toc.append(f"<li><a href='#{_h(sid)}'>{_h(spec.title)}</a><ul>" + "".join(
-            f"<li><a href='#op-{_h(op.operation_id)}'><code>{op.method.upper()}</code> {_h(op.summary)}</a></li>"
-            for op in spec.operations) + "</ul></li>")
-        desc = _h(spec.data.get("info", {}).get("description", "")).replace("\n\n", "</p><p>")
-        body.append(f"<section class='spec' id='{_h(sid)}'><h2>{_h(spec.title)}</h2>"
-                    f"<p class='muted'>{_h(spec.name)} · version {_h(spec.version)}</p><p>{desc}</p>")
+        entries = []
         for op in spec.operations:
-            body.append(_operation(spec, op, by_op.get((spec.name, op.operation_id), [])))
+            count = len(by_op.get((spec.name, op.operation_id), []))
+            entries.append(f"<li data-op='op-{_h(op.operation_id)}'><a href='#op-{_h(op.operation_id)}'>"
+                           f"<span class='method {op.method}'>{op.method.upper()}</span> {name(op.operation_id)}</a>"
+                           + (f"<span class='count' title='audit findings'>{count} finding{'s' if count != 1 else ''}"
+                              "</span>" if count else "") + f"<div class='muted'>{_h(op.summary)}</div></li>")
+        toc.append(f"<li><a href='#{_h(sid)}'>{_h(spec.title)}</a><ul>{''.join(entries)}</ul></li>")
+        desc = commonmark.block(str(spec.data.get("info", {}).get("description", "")))
+        body.append(f"<section class='spec' id='{_h(sid)}'><div class='spec-head'><h2>{_h(spec.title)}</h2>"
+                    f"<p class='muted'>{_h(spec.name)} · version {_h(spec.version)}</p>"
+                    f"<div class='description'>{desc}</div></div>")
+        for op in spec.operations:
+            section = _operation(spec, op, by_op.get((spec.name, op.operation_id), []))
+            words = " ".join([op.operation_id, op.method, op.path, op.summary]).lower()
+            body.append(section.replace("<section class='op' ", f"<section class='op' data-search='{_h(words)}' ", 1))
         body.append("</section>")
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-            "<title>contracts: API reference</title><style>" + CSS + "</style></head><body>"
-            "<header><h1>API reference</h1><p>Rendered from the hand-written specs by <code>contracts docs</code>. "
-            "Each endpoint lists every parameter and field, the docs' samples verbatim, and where the samples "
-            "contradict the tables.</p><nav><ul>" + "".join(toc) + "</ul></nav></header><main>"
-            + "\n".join(body) + "</main></body></html>\n")
+    filters = ("<form class='controls' id='filters' hidden role='search'>"
+               "<label for='filter'>Filter operations</label><input type='search' id='filter' "
+               "placeholder='id, path, method or summary' autocomplete='off'>"
+               "<output id='filter-count' aria-live='polite'></output></form>")
+    head = ("<header><h1>API reference</h1><p>Rendered from the hand-written specs by <code>contracts docs</code>. "
+            "Each endpoint lists every parameter and field, a curl example, the docs' samples verbatim, and where "
+            "the samples contradict the tables (beside the field concerned).</p>" + filters + "</header>")
+    nav = "<nav class='toc' aria-label='Contents'><strong>Contents</strong><ul>" + "".join(toc) + "</ul></nav>"
+    main = ("<main>" + "\n".join(body) + "<p id='nomatch' hidden>No operation matches the filter.</p></main>")
+    return page("contracts: API reference", head + "<div class='layout'>" + nav + main + "</div>", css=CSS,
+                script=SCRIPT)
 
 
 def write(specs: list[Spec], audit: AuditResult, directory: str | Path) -> Path:

@@ -36,7 +36,8 @@ def console(stderr: bool = False) -> Console:
 
     plain = _OUTPUT["no_color"] or (os.environ.get("NO_COLOR", "") != "" and not os.environ.get("FORCE_COLOR"))
     if plain:
-        return Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None, no_color=True)
+        return Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None, no_color=True,
+                       force_terminal=False)  # no live bars either: they are cursor escape codes
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 

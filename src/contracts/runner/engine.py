@@ -22,6 +22,7 @@ from ..core.validator import Contract
 from .cases import ACCEPT, REFUSE, REJECT, Case
 from .checks import CHECKS, Check, run_checks
 from .exchange import Context, Exchange
+from . import skips
 from .plan import Planner
 from .stateful import follow_links, page_meta, run_pagination, run_round_trips
 from .transport import Transport, TransportError
@@ -96,6 +97,8 @@ class RunResult:
     unsendable: dict[str, int] = field(default_factory=dict)  # why -> requests the HTTP client could not send
     # operation -> mode (positive/negative) -> why no case could be generated: the tool's limit, not a finding
     cannot_generate: dict[str, dict[str, str]] = field(default_factory=dict)
+    # operation -> check -> why it did not run (runner/skips.py): every "skip" in the reports says why
+    skip_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -132,7 +135,18 @@ class RunResult:
             out[op] = row
         return out
 
+    def skipped(self, matrix: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+        """operation -> check -> why, for every skipped cell of the matrix."""
+        out: dict[str, dict[str, str]] = {}
+        for op, row in (self.matrix() if matrix is None else matrix).items():
+            for check, verdict in row.items():
+                if verdict == "skip":
+                    out.setdefault(op, {})[check] = (self.skip_reasons.get(op, {}).get(check)
+                                                     or skips.fallback(self, op, check))
+        return out
+
     def summary(self) -> dict[str, Any]:
+        matrix = self.matrix()
         by_op: dict[str, dict[str, int]] = {}
         for op, meta in self.operations.items():
             by_op[op] = {"spec": meta["spec"], "cases": self.cases.get(op, 0), "error": 0, "warning": 0, "info": 0}
@@ -156,7 +170,9 @@ class RunResult:
             "findings": len(self.findings),
             "by_severity": count_by_severity(self.findings),
             "by_operation": by_op,
-            "checks": self.matrix(),
+            "checks": matrix,
+            **({"skip_reasons": self.skipped(matrix)} if any("skip" in row.values() for row in matrix.values())
+               else {}),
         }
 
 
@@ -176,12 +192,16 @@ class _Collected:
     def __init__(self) -> None:
         self.folder = Folder()
         self.keys: set[tuple[str, str, str, str]] = set()
-        self.errors = 0  # error-level occurrences (-x / --max-failures)
+        self._error_causes: set[Any] = set()  # distinct error causes (-x / --max-failures), not occurrences
+
+    @property
+    def errors(self) -> int:
+        return len(self._error_causes)
 
     def append(self, f: Finding) -> None:
         self.folder.add(f)
-        if f.severity is Severity.ERROR:
-            self.errors += 1
+        if f.severity is Severity.ERROR and len(self._error_causes) < KEY_MEMORY:
+            self._error_causes.add(identity(f))
         if len(self.keys) < KEY_MEMORY:
             self.keys.add((f.operation, f.check or "", f.location, f.kind))
 
@@ -267,7 +287,7 @@ class Runner:
                 self._sent -= 1
                 return self._not_sent(case, request, exc.message)
             if exc.kind in ("connect", "tls") and self._answered == 0:
-                raise _SetupFailure(exc.message) from None
+                raise SetupFailure(exc.message) from None
             if exc.kind == "timeout":
                 self._timeouts += 1
                 self._breaker(case.operation.operation_id, time.monotonic() - began)
@@ -292,7 +312,7 @@ class Runner:
         self._waited += waited
         self._hanging[operation] = self._hanging.get(operation, 0) + 1
         if self._answered == 0 and (self._in_a_row >= UNREACHABLE_AFTER or self._waited >= UNREACHABLE_SECONDS):
-            raise _SetupFailure(f"{self.transport.description}: unreachable: {self._in_a_row} request(s) in a row "
+            raise SetupFailure(f"{self.transport.description}: unreachable: {self._in_a_row} request(s) in a row "
                                 f"got no answer within --timeout ({self._waited:.1f} s in all); is the server up, "
                                 f"and is --timeout long enough?")
 
@@ -488,7 +508,7 @@ class Runner:
                 self.observer.operation_finished(op)
                 if "positive" in wanted:  # the phase with the plain mandatory-only call
                     self._operation_findings(op, self._valid.get(op.operation_id, []))
-        except _SetupFailure as exc:
+        except SetupFailure as exc:
             result.setup_error = str(exc)
         except _TimeUp as stop:
             result.stopped = stop.reason
@@ -504,6 +524,7 @@ class Runner:
                                   f"({self._sent} sent); is the server up, and is --timeout long enough?")
         result.unsendable = self._unsendable
         result.findings = self._raw.findings({identity(f): f for f in self._minimal.values()})
+        result.skip_reasons = skips.reasons(result, ops, result.all_checks, wanted)
         return result
 
     # -- generated cases ---------------------------------------------------------------
@@ -552,7 +573,7 @@ class Runner:
                         raise GenerationWorkerError(ops[index], negative, part.error)
                     self._absorb(result, ops[index], part)
                     if part.setup is not None:
-                        raise _SetupFailure(part.setup)
+                        raise SetupFailure(part.setup)
                     if part.stopped:
                         raise _TimeUp(part.stopped)
                     if self.max_failures is not None and self._raw.errors >= self.max_failures:
@@ -628,8 +649,8 @@ class Runner:
 
 
 
-class _SetupFailure(Exception):
-    pass
+class SetupFailure(Exception):
+    """The target never answered: one line of set-up error, with the reports of what ran."""
 
 
 class _TimeUp(Exception):
@@ -715,7 +736,7 @@ def _generate_task(index: int, negative: bool) -> _Part:
     setup, stopped, keys = None, None, []
     try:
         keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
-    except _SetupFailure as exc:  # what ran so far comes back with it
+    except SetupFailure as exc:  # what ran so far comes back with it
         setup = str(exc)
     except _TimeUp as stop:
         stopped = stop.reason

@@ -165,14 +165,18 @@ def test_sigint_reports_the_deviation_and_the_recording_replays_to_it(broken: st
 @pytest.mark.slow
 def test_a_correct_target_exits_0(tmp_path: Path) -> None:
     with serve(upstream.app()) as target:
-        proxy = Running(["--target", target, "--port", "0", "--spec", IOTDA])
+        proxy = Running(["--target", target, "--port", "0", "--spec", IOTDA, "-vv"])
         with httpx.Client(trust_env=False, timeout=30) as c:
             assert c.get(proxy.url + upstream.CMD, headers={"X-Auth-Token": TOKEN}).status_code == 200
-            assert c.get(proxy.url + "/v5/iot/p/batchtasks?task_type=softwareUpgrade",
+            assert c.get(proxy.url + f"/v5/iot/p/batchtasks?task_type=softwareUpgrade&access_token={quote(QUERY_TOKEN)}",
                          headers={"X-Auth-Token": TOKEN}).status_code == 200
         code, out, err = proxy.interrupt()
     assert code == 0, out + err
-    assert "0 distinct causes" in out
+    assert "0 errors, 1 warnings" in out  # the undocumented access_token parameter, nothing else
+    exchanges = [line for line in out.splitlines() if " -> 200 (" in line]  # -vv: one line per exchange
+    assert len(exchanges) == 2 and exchanges[0].startswith(f"contracts proxy: GET {target}{upstream.CMD} -> 200")
+    assert "access_token=%2A%2A%2A" in exchanges[1] or "access_token=***" in exchanges[1]
+    assert_no_secret(out + err, "the terminal")
 
 
 @pytest.mark.slow

@@ -59,7 +59,8 @@ class Proxy:
     """A validating reverse proxy in front of ``options.target``."""
 
     def __init__(self, options: ProxyOptions, *, on_finding: Callable[[Finding], None] | None = None,
-                 on_problem: Callable[[str], None] | None = None) -> None:
+                 on_problem: Callable[[str], None] | None = None,
+                 on_exchange: Callable[[str], None] | None = None) -> None:
         from ..runner.session import load
 
         if options.timeout <= 0:
@@ -80,7 +81,7 @@ class Proxy:
         verify = Tls(options.cacert, options.insecure).context()
         self.recorder = HarRecorder(options.record, self.redactor) if options.record else None
         self.validator = LiveValidator(self.contract, self.shown_target, recorder=self.recorder,
-                                       on_finding=on_finding, on_problem=on_problem)
+                                       on_finding=on_finding, on_problem=on_problem, on_exchange=on_exchange)
         self._on_problem = on_problem
         self._last_failure = 0.0
         self._failures_unsaid = 0
@@ -162,7 +163,8 @@ def run_proxy(options: ProxyOptions, report_dir: str | None, *, baseline: Any = 
 
     Stopping is the normal end, so the exit code is the findings' (0 or 1, new
     errors only with a baseline), as for `contracts validate`. ``level`` -1
-    (``-q``) keeps the listening line, problems and the closing line only.
+    (``-q``) keeps the listening line, problems and the closing line only;
+    2 (``-vv``) adds one line per exchange as it is validated.
     """
     from ..report import baseline as baselines
     from ..report import check as check_report
@@ -178,7 +180,8 @@ def run_proxy(options: ProxyOptions, report_dir: str | None, *, baseline: Any = 
             print(text, file=sys.stderr if err else sys.stdout, flush=True)
 
     proxy = Proxy(options, on_finding=(lambda f: say(finding_line(f))) if level >= 0 else None,
-                  on_problem=lambda text: say(f"contracts proxy: {text}", err=True))
+                  on_problem=lambda text: say(f"contracts proxy: {text}", err=True),
+                  on_exchange=(lambda text: say(f"contracts proxy: {text}")) if level >= 2 else None)
     ops = len(proxy.contract.operations)
     if level >= 0:
         say(f"contracts proxy: {len(proxy.contract.specs)} spec(s), {ops} operations; forwarding to "

@@ -73,12 +73,14 @@ class LiveValidator:
 
     def __init__(self, contract: Contract, target: str, *, recorder: HarRecorder | None = None,
                  on_finding: Callable[[Finding], None] | None = None,
-                 on_problem: Callable[[str], None] | None = None) -> None:
+                 on_problem: Callable[[str], None] | None = None,
+                 on_exchange: Callable[[str], None] | None = None) -> None:
         self.contract = contract
         self.traffic = Traffic(contract, target)
         self.recorder = recorder
         self.on_finding = on_finding
         self.on_problem = on_problem
+        self.on_exchange = on_exchange  # -vv: one redacted line per exchange
         self.backlog = Backlog()
         self.upstream_errors = 0
         self._thread = threading.Thread(target=self._run, name="contracts-proxy-validator", daemon=True)
@@ -123,6 +125,9 @@ class LiveValidator:
             extra["entry"] = self.recorder.write(ex.request, ex.response, started=ex.started, wait=ex.wait,
                                                  total=ex.total, reason=ex.reason, request_size=ex.request_size,
                                                  response_size=ex.response_size)
+        if self.on_exchange is not None:
+            self.on_exchange(f"{ex.request.method.upper()} {self.contract.redactor.url(ex.request.url)} -> "
+                             f"{ex.response.status} ({ex.total * 1000:.1f} ms)")
         for f in self.traffic.observe(ex.request, ex.response, extra=extra, request_size=ex.request_size,
                                       body_checked=not ex.undecoded):
             self._report(f)

@@ -43,6 +43,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/mock_vs_prism.py
 	$(BIN)/python bench/fastapi_vs_schemathesis.py
 	$(BIN)/python bench/large_spec_lint.py
+	$(BIN)/python bench/proxy_latency.py
 	$(BIN)/python bench/plugin_xdist.py
 
 lint-specs: $(VENV)/.installed

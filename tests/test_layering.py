@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[1] / "src" / "contracts" / "core"
-FORBIDDEN = ("cli", "pytest_plugin", "mock", "report", "runner")
+FORBIDDEN = ("cli", "pytest_plugin", "plugin", "proxy", "mock", "report", "runner")
 
 
 def test_core_imports_nothing_from_upper_layers() -> None:
@@ -72,3 +72,15 @@ def test_no_import_circles() -> None:
         if start not in state:
             visit(start, [start])
     assert cycles == []
+
+
+def test_the_proxy_is_a_top_layer() -> None:
+    """contracts.proxy may use the layers below it; none of them (nor the mock) imports it, and it never
+    imports the entry points: the CLI and the plugin call it, not the other way round."""
+    graph = _imports()
+    below = [m for m in graph if m.split(".")[1:2] and m.split(".")[1] in ("core", "runner", "report", "mock")]
+    assert sorted(m for m in below for t in graph[m] if t.startswith("contracts.proxy")) == []
+    proxy = [m for m in graph if m.startswith("contracts.proxy")]
+    assert proxy, "no contracts.proxy modules found"
+    assert sorted((m, t) for m in proxy for t in graph[m]
+                  if t.startswith(("contracts.cli", "contracts.plugin", "contracts.pytest_plugin"))) == []

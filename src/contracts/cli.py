@@ -619,6 +619,42 @@ def validate_command(har: str, specs: Sequence[str], base_url: str | None, repor
     raise SystemExit(result.exit_code)
 
 
+@cli.command("proxy")
+@click.option("--target", required=True, metavar="URL", help="Forward every request to this base URL.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=4011, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one (the URL is printed).")
+@click.option("--spec", "specs", multiple=True, type=click.Path(), help="Spec file or folder (repeatable; default specs/).")
+@click.option("--report-dir", type=click.Path(file_okay=False), default=None,
+              help="Write report.json, report.md, junit.xml and report.html here when stopped.")
+@click.option("--record", type=click.Path(dir_okay=False), default=None, metavar="FILE.har",
+              help="Record the traffic as HAR 1.2, secrets redacted (replay with contracts validate).")
+@click.option("--strict", is_flag=True, help="Undocumented fields and headers become errors.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds per request to the target: connect, headers and body together.")
+@click.option("--max-body", type=int, default=10 * 1024 * 1024, show_default=True,
+              help="Validate at most this many bytes of a body; larger ones pass through, reported too large.")
+@click.option("--cacert", type=click.Path(), default=None, help="A CA bundle (PEM) to verify an https target.")
+@click.option("--insecure", is_flag=True, help="Do not verify the target's TLS certificate (warned).")
+@_formats_option(("json", "md", "junit", "html"))
+@_baseline_options
+@_output_options
+def proxy(target: str, host: str, port: int, specs: Sequence[str], report_dir: str | None, record: str | None,
+          strict: bool, timeout: float, max_body: int, cacert: str | None, insecure: bool,
+          report_formats: list[str] | None, baseline: str | None, write_baseline: str | None, no_color: bool,
+          quiet: bool, verbose: int) -> None:
+    """Validate live traffic: a reverse proxy in front of --target. SIGINT/SIGTERM stops it and writes the reports."""
+    from .proxy.command import ProxyOptions, run_proxy
+
+    level = _output(no_color, quiet, verbose)
+    if insecure:
+        click.echo("contracts: warning: --insecure: the target's TLS certificate is not verified", err=True)
+    options = ProxyOptions(target=target, host=host, port=port, specs=specs, record=record, strict=strict,
+                           timeout=timeout, max_body=max_body, cacert=cacert, insecure=insecure)
+    raise SystemExit(run_proxy(options, report_dir, baseline=_open_baseline(baseline, write_baseline),
+                               write_baseline=write_baseline, formats=report_formats, level=level))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code: one-line errors, never a traceback."""
     try:

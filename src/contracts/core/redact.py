@@ -79,6 +79,7 @@ class Redactor:
         if signed is not None:  # SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…
             self.remember(signed.group(1))
             self.remember(signed.group(2), recent=True)
+            recent = True  # the whole header differs per request: kept among the recent, never piled up
         if recent:
             if value not in self._recent and value not in self._values:
                 self._recent[value] = None

@@ -132,13 +132,17 @@ class Response:
 
 # orjson reads integers beyond 64 bits as floats, which would blur int64 bounds; a run of 19 or more
 # digits (2**63 has 19) sends the body to the standard library, which keeps every integer exact.
-_LONG_NUMBER = re.compile(rb"\d{19}")
+# The run is looked for by mapping every digit to "0" and everything else to " " (bytes.translate)
+# and searching for 19 zeros: both run at memory speed, where the regex \d{19} took three times
+# as long as orjson's whole parse of a large body.
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
 
 
 def loads(body: bytes | str) -> Any:
     """Parse JSON fast, keeping integers beyond 64 bits exact; raises ValueError when it is not JSON."""
     data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    if _LONG_NUMBER.search(data) is None:
+    if _LONG_RUN not in data.translate(_DIGITS):
         return orjson.loads(data)
     import json
 

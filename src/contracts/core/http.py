@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable, Mapping
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import orjson
 import re
@@ -17,6 +17,9 @@ import re
 Headers = tuple[tuple[str, str], ...]
 
 _UNPARSED = object()
+# What makes urlsplit's parts differ from a server's (path, query): a fragment, and the characters
+# it strips (tab, line breaks); '?' cannot be in a path a server split off its query.
+_SPLIT_CHANGES = re.compile(r"[#\t\r\n]|\?.*\?")
 
 
 def headers_from(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Headers:
@@ -88,6 +91,17 @@ class Request:
     @cached_property
     def query(self) -> dict[str, list[str]]:
         return parse_qs(self._split.query, keep_blank_values=True)
+
+    @classmethod
+    def of_target(cls, method: str, path: str, query_string: str) -> "Request":
+        """A body-less request for a server's raw path and query string (``http://mock`` + target):
+        the split a server already made is kept, not worked out again by urlsplit, whenever urlsplit
+        would make the same one (no ``#``, no tab or line break, which it would cut or strip)."""
+        url = f"http://mock{path}?{query_string}" if query_string else f"http://mock{path}"
+        out = cls(method, url)
+        if not _SPLIT_CHANGES.search(url):
+            out.__dict__["_split"] = SplitResult("http", "mock", path, query_string, "")
+        return out
 
     def with_content(self, headers: Headers, body: bytes | None) -> "Request":
         """The same method and URL with these headers and body; the URL is not parsed again

@@ -186,7 +186,7 @@ class MockApp:
         key = (method, path, qs)
         found = self._routes.get(key)
         if found is None:
-            request = Request(method, _url(path, qs))
+            request = Request.of_target(method, path, qs)
             found = (self.contract.match(request), request)
             self._routes.put(key, found)
         return found
@@ -219,11 +219,6 @@ class MockApp:
         if key is not None:
             self._checks.put(key, (missing, errors))
         return missing, errors
-
-
-def _url(path: str, qs: str) -> str:
-    # A scheme and host keep a path that starts with "//" a path.
-    return f"http://mock{path}?{qs}" if qs else f"http://mock{path}"
 
 
 def _structural(v: Violation) -> bool:

@@ -7,7 +7,7 @@ The recording is made here, in a temporary folder: the embedded mock (all
 shipped specs, in-process, no sockets) answers ``--distinct`` varied requests
 of all five operations (the docs' ids and unknown ids, every task type, limits
 of 1 to 50, markers, cancel-task pages, createJob bodies and getJob of the jobs
-just created; about one in twelve is invalid and rejected in the vendor's
+just created; about one in twenty is invalid and rejected in the vendor's
 dialect), and each exchange becomes a HAR 1.2 entry with its headers, query,
 request body and response body. Those entries are written again and again,
 each with its own time stamp, until the file holds ``--entries`` of them.

@@ -5,6 +5,23 @@ file; an entry nested deeper than ``MAX_DEPTH`` is skipped while it streams
 past (its containers are never built), and an entry whose shape is not a
 HAR entry's comes back as a ``Malformed`` marker naming its index, so the
 rest of the file is still validated.
+
+Two readers give the same entries. The fast one lets ijson's C backend build
+each entry (``ijson.items``), then checks its depth; it is several times
+quicker than feeding events to a Python builder, but it builds a deep entry
+before it can tell, and its memory grows with the square of the depth (a
+10,000-deep entry takes 250 MB). So it reads the file in ``FAST_CHUNK``-byte
+chunks and counts their container brackets (brackets inside strings too: an
+upper bound on the depth reached): past ``FAST_BRACKETS`` in one chunk, or
+since the last entry ended, the file is read again from the start by the
+safe reader, which never builds beyond ``MAX_DEPTH``, and the entries already
+yielded are not yielded again (nor built). A depth the fast reader can reach
+is below twice ``FAST_BRACKETS``. A file whose ``log.entries`` yields no item
+is also left to the safe reader, which says why.
+
+The one difference: ijson names the members of an object ``item`` as it names
+array items, so ``log.entries`` written as an object (not a HAR) with a member
+called ``item`` yields that member; the safe reader yields every member.
 """
 
 from __future__ import annotations
@@ -17,6 +34,12 @@ from typing import Any, Iterator
 from .errors import UsageError
 
 MAX_DEPTH = 128  # JSON nesting kept in a HAR entry (real ones nest about a dozen levels)
+# The fast reader's chunk, and the brackets it may meet in one chunk or between two entries before
+# the safe reader takes over: a real entry has a few dozen containers (its bodies are strings, with
+# a bracket every 50 bytes or so), and an entry 6,000 deep costs the C backend about 90 MB.
+FAST_CHUNK = 16 * 1024
+FAST_BRACKETS = 3_000
+_EVENTS = {str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
 @dataclass(frozen=True)
@@ -44,30 +67,134 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Malf
     done = 0
     with handle:
         try:
-            for entry in _entries(ijson.basic_parse(handle, use_float=True), p):
+            reader, probe = _Counting(handle), _DepthProbe()
+            for entry in ijson.items(reader, "log.entries.item", use_float=True, buf_size=FAST_CHUNK):
                 done += 1
-                yield entry
-            return
+                reader.containers = 0
+                yield _fast(done, entry, probe)
+            if done:
+                return
+        except _TooManyContainers:
+            pass
         except ijson.JSONError as exc:
-            if "integer overflow" not in str(exc):
-                raise UsageError(f"{p}: not a valid HAR (JSON) file: {_first_line(exc)}") from None
-    # The C backend (yajl) refuses integers outside int64, which JSON allows: the rest of the file is
-    # read again by ijson's pure-Python backend, which keeps them, skipping the entries already given.
-    python = ijson.get_backend("python")
-    with p.open("rb") as again:
-        try:
-            for n, entry in enumerate(_entries(python.basic_parse(again, use_float=True), p)):
-                if n >= done:
+            if not _overflow(exc):
+                raise _invalid(p, exc) from None
+    # The safe reader, from the start, after the entries already yielded. The C backend (yajl) refuses
+    # integers outside int64, which JSON allows: then ijson's pure-Python backend reads on, which keeps them.
+    for backend in (ijson, ijson.get_backend("python")):
+        with p.open("rb") as handle:
+            try:
+                for entry in _entries(backend.basic_parse(handle, use_float=True), p, skip=done):
+                    done += 1
                     yield entry
-        except ijson.JSONError as exc:
-            raise UsageError(f"{p}: not a valid HAR (JSON) file: {_first_line(exc)}") from None
+                return
+            except ijson.JSONError as exc:
+                if backend is not ijson or not _overflow(exc):
+                    raise _invalid(p, exc) from None
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _overflow(exc: Exception) -> bool:
+    return "integer overflow" in str(exc)
 
 
-def _entries(events: Iterator[tuple[str, Any]], path: Path) -> Iterator[dict[str, Any] | Malformed]:
+def _invalid(path: Path, exc: Exception) -> UsageError:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return UsageError(f"{path}: not a valid HAR (JSON) file: {first}")
+
+
+class _TooManyContainers(Exception):
+    """The fast reader met more brackets than it may build blindly."""
+
+
+class _Counting:
+    """A binary file that counts the container brackets read since the last entry (an upper bound)."""
+
+    __slots__ = ("_handle", "containers")
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self.containers = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._handle.read(size)
+        found = chunk.count(b"[") + chunk.count(b"{")
+        self.containers += found
+        if found > FAST_BRACKETS or self.containers > FAST_BRACKETS:
+            raise _TooManyContainers
+        return chunk
+
+
+def _fast(index: int, entry: Any, probe: "_DepthProbe") -> dict[str, Any] | Malformed:
+    """What the safe reader makes of an entry the C backend built whole."""
+    kind = _EVENTS.get(type(entry))
+    if kind is not None:
+        return Malformed(index, f"the entry is a {kind}, not an object")
+    if probe.deeper(entry):
+        return Malformed(index, f"the entry nests deeper than {MAX_DEPTH} levels")
+    return _checked(index, entry)
+
+
+class _DepthProbe:
+    """Whether an entry nests deeper than MAX_DEPTH, at C speed.
+
+    orjson refuses to serialise more than ORJSON_DEPTH levels; an entry wrapped in
+    ORJSON_DEPTH - MAX_DEPTH single-item lists is refused exactly when it is deeper than
+    MAX_DEPTH. Walking the entry in Python cost more than building it. Whether orjson still
+    draws its line there is checked once; when it does not, or when orjson refuses an entry
+    for another reason, the exact walk decides.
+    """
+
+    ORJSON_DEPTH = 254
+
+    def __init__(self) -> None:
+        import orjson
+
+        self._dumps = orjson.dumps
+        self._error = orjson.JSONEncodeError
+        self._inner: list[Any] = [None]
+        outer: list[Any] = self._inner
+        for _ in range(self.ORJSON_DEPTH - MAX_DEPTH - 1):
+            outer = [outer]
+        self._outer = outer
+        self.usable = self._refuses(_nested(MAX_DEPTH + 1)) and not self._refuses(_nested(MAX_DEPTH))
+
+    def _refuses(self, value: Any) -> bool:
+        self._inner[0] = value
+        try:
+            self._dumps(self._outer)
+        except self._error:
+            return True
+        finally:
+            self._inner[0] = None
+        return False
+
+    def deeper(self, entry: Any) -> bool:
+        if self.usable and not self._refuses(entry):
+            return False
+        return _deeper_than(entry, MAX_DEPTH)
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth - 1):
+        value = [value]
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether containers nest more than ``limit`` levels (the value itself is level 1); no recursion."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in (node.values() if isinstance(node, dict) else node):
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+    return False
+
+
+def _entries(events: Iterator[tuple[str, Any]], path: Path, skip: int = 0) -> Iterator[dict[str, Any] | Malformed]:
     """Entries from ijson's prefix-free events: the path is tracked down to log.entries only, so an
     entry nested thousands of levels deep costs a counter, not a prefix string per event."""
     import ijson
@@ -90,8 +217,9 @@ def _entries(events: Iterator[tuple[str, Any]], path: Path) -> Iterator[dict[str
                 builder.event(event, value)
             if depth == 0:
                 entry, builder = builder.value, None
-                yield Malformed(index, f"the entry nests deeper than {MAX_DEPTH} levels") if too_deep \
-                    else _checked(index, entry)
+                if index > skip:
+                    yield Malformed(index, f"the entry nests deeper than {MAX_DEPTH} levels") if too_deep \
+                        else _checked(index, entry)
             continue
         in_entries = keys == [None, "log", "entries"]
         if event == "map_key":
@@ -99,7 +227,8 @@ def _entries(events: Iterator[tuple[str, Any]], path: Path) -> Iterator[dict[str
         elif event in ("start_map", "start_array"):
             if in_entries:
                 index += 1
-                builder, depth, too_deep = ijson.ObjectBuilder(), 1, False
+                # an entry the fast reader already yielded streams past unbuilt
+                builder, depth, too_deep = ijson.ObjectBuilder(), 1, index <= skip
                 builder.event(event, value)
             else:
                 keys.append(key if keys else None)
@@ -110,7 +239,8 @@ def _entries(events: Iterator[tuple[str, Any]], path: Path) -> Iterator[dict[str
                 keys.pop()
         elif in_entries:  # a scalar where an entry should be
             index += 1
-            yield Malformed(index, f"the entry is a {event}, not an object")
+            if index > skip:
+                yield Malformed(index, f"the entry is a {event}, not an object")
     if not found:
         raise UsageError(f"{path}: not a HAR file: it has no log.entries list")
 

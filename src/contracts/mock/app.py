@@ -76,7 +76,7 @@ class MockApp:
             if reply is not None:
                 self._throttled[op.operation_id] = reply
         size = setup.cache_size
-        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Mapping[str, list[str]]]] = BoundedCache(size)
+        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Request]] = BoundedCache(size)
         self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = BoundedCache(size)
         # a quota counts every call, so no reply may be replayed past it
         self._replies: BoundedCache[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = \
@@ -143,8 +143,8 @@ class MockApp:
             raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
             path = raw_path.decode("utf-8", "replace")
             qs = scope.get("query_string", b"").decode("utf-8", "replace")
-            route = self._route(method, path, qs)
-            match, query = route
+            match, routed = self._route(method, path, qs)
+            query = routed.query
             if match is None:
                 return self._unroutable(method, path, query)
             op = match.operation
@@ -158,7 +158,7 @@ class MockApp:
                         Kind.BODY_TOO_LARGE, "/body", f"the request body is larger than {BODY_LIMIT} bytes")])
                     return Reply(reply.status, reply.body, reply.content_type, close=True)
             call = Call(op, method, path, match.path_params, query, headers, body, qs)
-            missing, errors = self._check(call, qs)
+            missing, errors = self._check(call, qs, routed)
             faults = self.setup.faults
             if IGNORE_AUTH not in faults:
                 denied = vendor.authenticate(call, missing)
@@ -181,12 +181,13 @@ class MockApp:
             return Reply.json(500, {"error": "internal_error", "message": "the mock failed to answer"})
 
     # -- steps ----------------------------------------------------------------------
-    def _route(self, method: str, path: str, qs: str) -> tuple[Any, Mapping[str, list[str]]]:
+    def _route(self, method: str, path: str, qs: str) -> tuple[Any, Request]:
+        """The match and the body-less request it was made from (its URL parsed once)."""
         key = (method, path, qs)
         found = self._routes.get(key)
         if found is None:
-            request = Request(method, _url(path, qs))
-            found = (self.contract.match(request), request.query)
+            request = Request.of_target(method, path, qs)
+            found = (self.contract.match(request), request)
             self._routes.put(key, found)
         return found
 
@@ -198,7 +199,7 @@ class MockApp:
         return Reply(404, dumps({"error": "not_found", "message": f"no documented operation serves {method} {path}"}),
                      cacheable=True)
 
-    def _check(self, call: Call, qs: str) -> tuple[list[Violation], list[Violation]]:
+    def _check(self, call: Call, qs: str, routed: Request) -> tuple[list[Violation], list[Violation]]:
         """(missing credentials, rejecting problems) from the core; remembered for body-less requests."""
         op_id = call.op.operation_id
         key = None
@@ -207,7 +208,7 @@ class MockApp:
             found = self._checks.get(key)
             if found is not None:
                 return found
-        request = Request(call.method, _url(call.path, qs), tuple(call.headers.items()), call.body)
+        request = routed.with_content(tuple(call.headers.items()), call.body)
         missing: list[Violation] = []
         errors: list[Violation] = []
         for v in self.contract.request_violations(request, call.op, dict(call.path_params)):
@@ -218,11 +219,6 @@ class MockApp:
         if key is not None:
             self._checks.put(key, (missing, errors))
         return missing, errors
-
-
-def _url(path: str, qs: str) -> str:
-    # A scheme and host keep a path that starts with "//" a path.
-    return f"http://mock{path}?{qs}" if qs else f"http://mock{path}"
 
 
 def _structural(v: Violation) -> bool:

@@ -453,6 +453,20 @@ _INT64_EDGE = b"-922337203685477"
 _EXACT_FLOAT = 2 ** 53
 
 
+def _int64_floor(node: Any) -> bool:
+    """Whether a schema has int64's minimum as a bound (the one a blurred integer can round onto)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(item.get(k) == -(2 ** 63) for k in ("minimum", "exclusiveMinimum")):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _needs_exact(node: Any) -> bool:
     """Whether any keyword of a schema could be fooled by an integer orjson blurs."""
     stack = [node]
@@ -480,13 +494,15 @@ def _needs_exact(node: Any) -> bool:
 class _FastPath:
     """Parse plus validate for one (operation, status, content type), everything looked up in advance."""
 
-    __slots__ = ("_loads", "_exact", "_success", "_error", "_rule", "_ok")
+    __slots__ = ("_loads", "_exact", "_edge", "_success", "_error", "_rule", "_ok")
 
-    def __init__(self, success: Any, error: Any, rule: Any, ok: bool, exact: bool = True) -> None:
+    def __init__(self, success: Any, error: Any, rule: Any, ok: bool, exact: bool = True,
+                 edge: bool = True) -> None:
         from .http import loads
 
         self._loads = loads if exact else _orjson_loads
         self._exact = loads
+        self._edge = _INT64_EDGE if edge and not exact else None  # the text to look for, or nothing
         self._success = success
         self._error = error
         self._rule = rule
@@ -503,15 +519,16 @@ class _FastPath:
         shape = rule.success(mt.schema) if rule is not None else mt.schema
         compiled = op.spec.compiled(shape, closed=closed, direction="response")
         error_schema = op.spec.compiled(rule.schema, closed=closed, direction="response") if rule else None
-        exact = _needs_exact(compiled.document) or (error_schema is not None and _needs_exact(error_schema.document))
+        documents = [compiled.document] + ([error_schema.document] if error_schema is not None else [])
         return cls(compiled._fast.is_valid, error_schema._fast.is_valid if error_schema is not None else None, rule,
-                   True, exact)
+                   True, any(_needs_exact(d) for d in documents), any(_int64_floor(d) for d in documents))
 
     def __call__(self, body: bytes) -> bool:
         if self._success is None:
             return self._ok
         try:
-            value = (self._exact if _INT64_EDGE in body else self._loads)(body)
+            edge = self._edge
+            value = (self._exact if edge is not None and edge in body else self._loads)(body)
         except ValueError:
             return False
         if self._rule is not None and self._rule.matches(value):

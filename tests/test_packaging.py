@@ -138,3 +138,17 @@ def test_the_readme_ci_recipes_run_unchanged(name: str, installed: Path, project
     assert {"junit.xml", "pytest.xml", "report.json", "report.html"} <= {p.name for p in reports.iterdir()}
     for path in reports.iterdir():
         assert TOKEN not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+def test_the_version_the_cli_prints_is_the_installed_one() -> None:
+    """contracts --version reads __version__ (importlib.metadata costs 24 ms at start-up): they must agree."""
+    from importlib.metadata import version
+
+    import contracts
+
+    assert contracts.__version__ == version("contracts")
+    from click.testing import CliRunner
+
+    from contracts.cli import cli
+
+    assert CliRunner().invoke(cli, ["--version"]).output.strip() == f"contracts, version {version('contracts')}"

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 import click
 
+from . import __version__
 from .core.errors import ContractsError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -36,7 +37,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="contracts", prog_name="contracts")
+@click.version_option(__version__, prog_name="contracts")  # not importlib.metadata: 24 ms at start-up
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Executable contracts for IoT device-platform command APIs.

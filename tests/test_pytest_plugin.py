@@ -95,6 +95,20 @@ def test_xdist_two_workers_and_merged_reports(project: pytest.Pytester) -> None:
     assert "ShowAsyncDeviceCommand" in junit and "contracts_" not in junit  # the stats came on the reports
 
 
+def test_merged_reports_say_why_each_cell_was_skipped(project: pytest.Pytester) -> None:
+    """Each item runs one phase; the merged matrix keeps the reason about the spec, not the phase split."""
+    result = project.runpytest("--contracts-mock", "--contracts-max-examples=0", "--contracts-report-dir=out")
+    result.assert_outcomes(passed=18)
+    summary = json.loads((project.path / "out" / "report.json").read_text())["summary"]
+    skipped = {(op, check) for op, row in summary["checks"].items() for check, verdict in row.items()
+               if verdict == "skip"}
+    reasons = summary["skip_reasons"]
+    assert skipped and skipped == {(op, check) for op, row in reasons.items() for check in row}
+    assert "x-pagination" in reasons["ShowAsyncDeviceCommand"]["pagination"]
+    assert not any("not selected" in why or "no reason" in why for row in reasons.values() for why in row.values())
+    assert "recorded no reason" not in (project.path / "out" / "report.html").read_text()
+
+
 def test_ini_configuration(project: pytest.Pytester, faulty_mock: str) -> None:
     project.makeini(f"""
         [pytest]

@@ -13,9 +13,18 @@ from .outcome import carried, carry
 
 def attach(item: pytest.Item, result: Any) -> None:
     """Keep an item's findings and counters for its report (``outcome.carry``: never user_properties)."""
+    matrix = result.matrix()
     carry(item, findings=result.findings, stats={
-        "cases": result.cases, "requests": result.requests, "checks": result.matrix(),
+        "cases": result.cases, "requests": result.requests, "checks": matrix, "skips": result.skipped(matrix),
         "operations": {k: v["spec"] for k, v in result.operations.items()}})
+
+
+def _better(old: str | None, new: str) -> str:
+    """Of two items' reasons for one skipped cell, the one about the spec or the run, not about which
+    phase an item ran (each item runs one phase, so "not selected" is true of all but one of them)."""
+    if old is None or ("not selected" in old and "not selected" not in new):
+        return new
+    return old
 
 
 def _finding(data: dict[str, Any]) -> Finding:
@@ -38,6 +47,7 @@ class Collector:
         self.requests = 0
         self.checks: dict[str, dict[str, str]] = {}
         self.operations: dict[str, str] = {}
+        self.skips: dict[str, dict[str, str]] = {}  # operation -> check -> why it did not run
         self.started = time.perf_counter()
         self.seen = False
         self.compared: dict[str, Any] | None = None
@@ -61,6 +71,10 @@ class Collector:
                 for check, verdict in row.items():
                     merged[check] = _worse(merged.get(check, "skip"), verdict)
             self.operations.update(stats["operations"])
+            for op, row in (stats.get("skips") or {}).items():
+                kept = self.skips.setdefault(op, {})
+                for check, why in row.items():
+                    kept[check] = _better(kept.get(check), why)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         """On the controller (xdist workers only forward their reports), write the merged artefacts."""
@@ -98,10 +112,19 @@ class Collector:
             "findings": len(findings), "by_severity": {s.value: sum(1 for f in findings if f.severity is s)
                                                        for s in Severity},
             "by_operation": by_op, "checks": self.checks,
+            **({"skip_reasons": skipped} if (skipped := self._skip_reasons()) else {}),
             **({"baseline": compared} if compared is not None else {}),
         }
         check_report.write(check_report.Report(summary, findings, checks, _redactor(options)), options.report_dir)
 
+    def _skip_reasons(self) -> dict[str, dict[str, str]]:
+        """Why each cell that no item ran was skipped (a cell one item ran is not skipped)."""
+        out: dict[str, dict[str, str]] = {}
+        for op, row in self.checks.items():
+            for check, verdict in row.items():
+                if verdict == "skip":
+                    out.setdefault(op, {})[check] = self.skips.get(op, {}).get(check) or "not run for this operation"
+        return out
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         compared = getattr(self, "compared", None)

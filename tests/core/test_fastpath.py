@@ -66,5 +66,5 @@ def test_only_schemas_that_need_it_pay_for_the_exact_parser(write_spec: Callable
     for contract, exact in ((plain, False), (fooled, True)):
         op = contract.operation("getN")
         assert contract.accepts_body(op, 200, "application/json", b'{"n": 3}')
-        fast = contract._fast[(id(op), 200, "application/json")]
+        fast = contract._paths[(id(op), 200, "application/json")]
         assert (fast._loads is fast._exact) is exact

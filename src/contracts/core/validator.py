@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 from orjson import loads as _orjson_loads
@@ -90,7 +90,8 @@ class Contract:
         self.redactor = redactor or Redactor()
         self.operations = [op for s in self.specs for op in s.operations]
         self.router = Router(self.operations)
-        self._fast: dict[tuple[int, int, str | None], _FastPath] = {}
+        self._fast: dict[tuple[int, int, str | None], Callable[[bytes], bool]] = {}  # the accept decisions
+        self._paths: dict[tuple[int, int, str | None], _FastPath] = {}  # what each was made of
         self._with_evidence = True
         self._server_paths = sorted({urlsplit(u).path.rstrip("/") for s in self.specs for u in s.servers
                                      if urlsplit(u).path.rstrip("/")}, key=len, reverse=True)
@@ -436,10 +437,10 @@ class Contract:
 
     def accepts_body(self, op: Operation, status: int, content_type: str | None, body: bytes) -> bool:
         """The fast accept decision for one response body (parse plus validate)."""
-        key = (id(op), status, content_type)
-        fast = self._fast.get(key)
+        fast = self._fast.get((id(op), status, content_type))
         if fast is None:
-            fast = self._fast[key] = _FastPath.build(self, op, status, content_type)
+            path = self._paths[(id(op), status, content_type)] = _FastPath.build(self, op, status, content_type)
+            fast = self._fast[(id(op), status, content_type)] = path.call
         return fast(body)
 
 
@@ -494,7 +495,7 @@ def _needs_exact(node: Any) -> bool:
 class _FastPath:
     """Parse plus validate for one (operation, status, content type), everything looked up in advance."""
 
-    __slots__ = ("_loads", "_exact", "_edge", "_success", "_error", "_rule", "_ok")
+    __slots__ = ("_loads", "_exact", "_edge", "_success", "_error", "_rule", "_ok", "call")
 
     def __init__(self, success: Any, error: Any, rule: Any, ok: bool, exact: bool = True,
                  edge: bool = True) -> None:
@@ -507,6 +508,20 @@ class _FastPath:
         self._error = error
         self._rule = rule
         self._ok = ok
+        self.call: Callable[[bytes], bool] = self._plain() if success is not None and rule is None and \
+            self._edge is None else self.__call__
+
+    def _plain(self) -> Callable[[bytes], bool]:
+        """The common case as one closure (no envelope rule, no int64 guard): every lookup done here."""
+        parse, valid = self._loads, self._success
+
+        def call(body: bytes) -> bool:
+            try:
+                return bool(valid(parse(body)))
+            except ValueError:
+                return False
+
+        return call
 
     @classmethod
     def build(cls, contract: Contract, op: Operation, status: int, content_type: str | None) -> "_FastPath":

@@ -64,19 +64,7 @@ class Run:
 
 def start_mock(spec: Path) -> base.Server:
     command = [sys.executable, "-m", "contracts.mock", "--spec", str(spec), "--port", "0"]
-    process = subprocess.Popen(base.pinned(base.SERVER_CORE) + command, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        found = re.search(r"serving on (\S+)", line)
-        if found:
-            return base.Server("contracts mock", process, found.group(1))
-    process.kill()
-    raise SystemExit("[bench] contracts mock did not start")
+    return base.launch("contracts mock", command, r"serving on (\S+)")
 
 
 def start_prism(prism: Path, spec: Path) -> base.Server:

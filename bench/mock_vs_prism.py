@@ -166,6 +166,11 @@ def start_mock(name: str, uncached: bool) -> Server:
         command = [python, "-c", UNCACHED_SERVER, str(SPEC)]
     else:
         command = [python, "-m", "contracts.mock", "--spec", str(SPEC), "--port", "0"]
+    return launch(name, command, r"serving on (\S+)")
+
+
+def launch(name: str, command: list[str], ready: str) -> Server:
+    """Start a server pinned to the server core; its URL is the first group of ``ready`` in its output."""
     process = subprocess.Popen(pinned(SERVER_CORE) + command, cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
@@ -174,7 +179,7 @@ def start_mock(name: str, uncached: bool) -> Server:
         line = process.stdout.readline()
         if not line:
             break
-        found = re.search(r"serving on (\S+)", line)
+        found = re.search(ready, line)
         if found:
             return Server(name, process, found.group(1))
     process.kill()

@@ -36,13 +36,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -58,19 +57,7 @@ def start_proxy(upstream: str) -> base.Server:
     """`contracts proxy` as shipped (the CLI), on a free port, quiet but for its closing line."""
     command = [sys.executable, "-c", "from contracts.cli import main; main()", "proxy", "--target", upstream,
                "--port", "0", "--spec", str(SPEC), "-q", "--no-color"]
-    process = subprocess.Popen(base.pinned(base.SERVER_CORE) + command, cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        found = re.search(r"listening on (\S+)", line)
-        if found:
-            return base.Server("contracts proxy", process, found.group(1))
-    process.kill()
-    raise SystemExit("[bench] contracts proxy did not start")
+    return base.launch("contracts proxy", command, r"listening on (\S+)")
 
 
 def stop_proxy(server: base.Server) -> str:

@@ -454,42 +454,31 @@ _INT64_EDGE = b"-922337203685477"
 _EXACT_FLOAT = 2 ** 53
 
 
-def _int64_floor(node: Any) -> bool:
-    """Whether a schema has int64's minimum as a bound (the one a blurred integer can round onto)."""
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if any(item.get(k) == -(2 ** 63) for k in ("minimum", "exclusiveMinimum")):
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def _needs_exact(node: Any) -> bool:
-    """Whether any keyword of a schema could be fooled by an integer orjson blurs."""
+def _blur_risk(node: Any) -> tuple[bool, bool]:
+    """(whether a keyword of the schema could be fooled by an integer orjson blurs, whether it has int64's
+    minimum as a bound, the one a blurred integer can round onto): one walk for both."""
+    floor = False
     stack = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
             for key, value in item.items():
                 if key == "multipleOf":
-                    return True
+                    return True, floor
                 if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum") \
-                        and isinstance(value, (int, float)) and not isinstance(value, bool) \
-                        and (value < -(2 ** 63) or value > 2 ** 64 - 1):
-                    return True
+                        and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    if value < -(2 ** 63) or value > 2 ** 64 - 1:
+                        return True, floor
+                    floor = floor or (key in ("minimum", "exclusiveMinimum") and value == -(2 ** 63))
                 if key in ("enum", "const"):
                     values = value if key == "enum" and isinstance(value, list) else [value]
                     if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > _EXACT_FLOAT
                            for v in values):
-                        return True
+                        return True, floor
                 stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
-    return False
+    return False, floor
 
 
 class _FastPath:
@@ -534,9 +523,9 @@ class _FastPath:
         shape = rule.success(mt.schema) if rule is not None else mt.schema
         compiled = op.spec.compiled(shape, closed=closed, direction="response")
         error_schema = op.spec.compiled(rule.schema, closed=closed, direction="response") if rule else None
-        documents = [compiled.document] + ([error_schema.document] if error_schema is not None else [])
+        risks = [_blur_risk(compiled.document)] + ([_blur_risk(error_schema.document)] if error_schema is not None else [])
         return cls(compiled._fast.is_valid, error_schema._fast.is_valid if error_schema is not None else None, rule,
-                   True, any(_needs_exact(d) for d in documents), any(_int64_floor(d) for d in documents))
+                   True, any(exact for exact, _ in risks), any(floor for _, floor in risks))
 
     def __call__(self, body: bytes) -> bool:
         if self._success is None:

@@ -23,7 +23,7 @@ from ..core.routing import match_path
 from .cases import ACCEPT, REFUSE, Case
 from .engine import RunResult, SetupFailure
 from .exchange import Exchange
-from .session import Session
+from .session import Session, parse_param
 
 STATEFUL = frozenset({"pagination", "stateful_round_trip", "round_trip"})  # a chain, not one request
 _HOP = frozenset({"content-length", "host", "transport-encoding", "transfer-encoding", "connection",
@@ -217,8 +217,7 @@ class Replayer:
         query: dict[str, Any] = {}
         for name, value in parse_qsl(url.query, keep_blank_values=True):
             if MASK in value:
-                given = self.session.options.params
-                supplied = dict(p.split("=", 1) for p in given if "=" in p)
+                supplied = dict(parse_param(p) for p in self.session.options.params)
                 if name in supplied and not auth_check:
                     value = supplied[name]
                 else:

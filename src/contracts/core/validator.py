@@ -523,7 +523,9 @@ class _FastPath:
         shape = rule.success(mt.schema) if rule is not None else mt.schema
         compiled = op.spec.compiled(shape, closed=closed, direction="response")
         error_schema = op.spec.compiled(rule.schema, closed=closed, direction="response") if rule else None
-        risks = [_blur_risk(compiled.document)] + ([_blur_risk(error_schema.document)] if error_schema is not None else [])
+        risks = [_blur_risk(compiled.document)]
+        if error_schema is not None:
+            risks.append(_blur_risk(error_schema.document))
         return cls(compiled._fast.is_valid, error_schema._fast.is_valid if error_schema is not None else None, rule,
                    True, any(exact for exact, _ in risks), any(floor for _, floor in risks))
 

@@ -1,8 +1,9 @@
 """Test cases per second: `contracts check` against plain `schemathesis run`, side by side.
 
 Same specs, same target (the embedded mock served over loopback by
-`contracts mock`), same example budget (-n/--max-examples), same seed, one
-worker each. A "case" is one request sent to the target, for both tools:
+`contracts mock`), same example budget (-n/--max-examples), same seed, the
+same number of workers (`-w N` for schemathesis, `--workers N` for contracts;
+default 2, one per core here). A "case" is one request sent to the target, for both tools:
 schemathesis' count is the number of entries in its HAR report; ours is
 `summary.requests` in report.json. Both include positive, negative, boundary
 and stateful requests.
@@ -41,11 +42,11 @@ def start_mock() -> tuple[subprocess.Popen[str], str]:
     return proc, match.group(1)
 
 
-def run_schemathesis(spec: Path, url: str, n: int, seed: int, workdir: Path) -> tuple[int, float]:
+def run_schemathesis(spec: Path, url: str, n: int, seed: int, workdir: Path, workers: int) -> tuple[int, float]:
     out = workdir / f"st-{spec.stem}"
     # --continue-on-failure: schemathesis stops an operation at its first failure, and it does fail
     # OceanConnect for answering a missing app_key with the documented 500 100220 instead of a 401.
-    cmd = [str(BIN / "schemathesis"), "run", str(spec), "-u", url, "-n", str(n), "--seed", str(seed), "-w", "1",
+    cmd = [str(BIN / "schemathesis"), "run", str(spec), "-u", url, "-n", str(n), "--seed", str(seed), "-w", str(workers),
            "--continue-on-failure", "--report", "har", "--report-dir", str(out), "--no-color"]
     for name, value in HEADERS.items():
         cmd += ["-H", f"{name}: {value}"]
@@ -57,11 +58,11 @@ def run_schemathesis(spec: Path, url: str, n: int, seed: int, workdir: Path) -> 
     return cases, elapsed
 
 
-def run_contracts(spec: Path | list[Path], url: str, n: int, seed: int, workdir: Path) -> tuple[int, float]:
+def run_contracts(spec: Path | list[Path], url: str, n: int, seed: int, workdir: Path, workers: int) -> tuple[int, float]:
     specs = spec if isinstance(spec, list) else [spec]
     out = workdir / f"ct-{'-'.join(p.stem for p in specs)}"
     cmd = [str(BIN / "contracts"), "check", "--base-url", url, "--max-examples", str(n), "--seed", str(seed),
-           "--report-dir", str(out)]
+           "--workers", str(workers), "--report-dir", str(out)]
     for p in specs:
         cmd += ["--spec", str(p)]
     for name, value in HEADERS.items():
@@ -77,24 +78,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     proc, url = start_mock()
     totals = {"schemathesis run": [0, 0.0], "contracts check": [0, 0.0]}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
-            print(f"target {url} (contracts mock over loopback); -n {args.max_examples}; seed {args.seed}")
+            print(f"target {url} (contracts mock over loopback); -n {args.max_examples}; seed {args.seed}; "
+                  f"{args.workers} workers each")
             print(f"{'spec':<32} {'tool':<18} {'cases':>6} {'seconds':>8} {'cases/s':>8}")
             for name in SPECS:
                 spec = ROOT / "specs" / name
                 for tool, runner in (("schemathesis run", run_schemathesis), ("contracts check", run_contracts)):
-                    cases, elapsed = runner(spec, url, args.max_examples, args.seed, workdir)
+                    cases, elapsed = runner(spec, url, args.max_examples, args.seed, workdir, args.workers)
                     totals[tool][0] += cases
                     totals[tool][1] += elapsed
                     print(f"{name:<32} {tool:<18} {cases:>6} {elapsed:>8.2f} {cases / elapsed:>8.1f}")
             # contracts check takes every spec in one run; schemathesis run takes one schema per run.
             once = run_contracts([ROOT / "specs" / name for name in SPECS], url, args.max_examples, args.seed,
-                                 workdir)
+                                 workdir, args.workers)
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -304,3 +304,27 @@ def test_completion_is_documented_in_the_help() -> None:
 def test_completion_completes_command_names() -> None:
     proc = contracts(env={"_CONTRACTS_COMPLETE": "bash_complete", "COMP_WORDS": "contracts ch", "COMP_CWORD": "1"})
     assert "plain,check" in proc.stdout.split()
+
+
+# --- -w/--workers -----------------------------------------------------------------------------------
+
+
+def test_workers_reaches_the_session_and_defaults_to_one_per_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import contracts.cli as cli_module
+
+    seen: list[int] = []
+    monkeypatch.setattr(cli_module, "run_check", lambda options, *a, **k: seen.append(options.workers) or 0)
+    runner = CliRunner()
+    assert runner.invoke(cli_module.cli, ["check", "--spec", IOTDA, "-w", "1"]).exit_code == 0
+    assert runner.invoke(cli_module.cli, ["check", "--spec", IOTDA, "--workers", "3"]).exit_code == 0
+    assert runner.invoke(cli_module.cli, ["check", "--spec", IOTDA]).exit_code == 0
+    assert seen == [1, 3, 0]  # 0: the session takes one per CPU
+
+
+def test_zero_workers_is_a_usage_error() -> None:
+    proc = contracts("check", "--spec", IOTDA, "-w", "0")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "contracts: error: Invalid value for '-w' / '--workers': 0 is not in the range x>=1."]

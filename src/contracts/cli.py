@@ -295,6 +295,8 @@ def docs(specs: Sequence[str], out_dir: str) -> None:
 @click.option("-x", "--exitfirst", "exit_first", is_flag=True, help="Stop at the first error finding (--max-failures 1).")
 @click.option("--max-failures", type=int, default=None, metavar="N", help="Stop after N error findings.")
 @click.option("--dry-run", is_flag=True, help="List the planned cases that would be sent, and send nothing.")
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes generating cases (as schemathesis' -w; default: one per CPU).")
 @_formats_option(("json", "md", "junit", "html"))
 @_baseline_options
 @_output_options
@@ -303,7 +305,8 @@ def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], pa
           exclude_checks: str, max_body: int, operations: Sequence[str], auth: str | None,
           auth_options: Sequence[str], cacert: str | None, insecure: bool, cert: str | None, key: str | None,
           proxy: str | None, max_time: float | None, rate_limit: str | None, undocumented_fields: bool,
-          exit_first: bool, max_failures: int | None, dry_run: bool, report_formats: list[str] | None,
+          exit_first: bool, max_failures: int | None, dry_run: bool, workers: int | None,
+          report_formats: list[str] | None,
           baseline: str | None, write_baseline: str | None, no_color: bool, quiet: bool, verbose: int) -> None:
     """Check a running implementation (or the embedded mock) against the specs."""
     from .core.errors import UsageError
@@ -318,7 +321,8 @@ def check(specs: Sequence[str], base_url: str | None, headers: Sequence[str], pa
                       exclude_checks=_names(exclude_checks), max_body=max_body, operations=operations,
                       undocumented_fields=undocumented_fields, auth=auth, auth_options=auth_options,
                       rate_limit=rate_limit, max_time=max_time, cacert=cacert, insecure=insecure, cert=cert,
-                      key=key, proxy=proxy, max_failures=1 if exit_first else max_failures, dry_run=dry_run)
+                      key=key, proxy=proxy, max_failures=1 if exit_first else max_failures, dry_run=dry_run,
+                      workers=workers or 0)
     if insecure:
         click.echo("contracts: warning: --insecure: the target's TLS certificate is not verified", err=True)
     if report_formats is not None and not report_dir:

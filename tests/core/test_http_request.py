@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import parse_qs, urlsplit
 
-from contracts.core.http import Request, loads
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contracts.core.http import Request, loads, parse_query
 
 TARGETS = [("/a/b", ""), ("/a/b", "x=1&y=2&x=3"), ("//double", "q"), ("/a#frag", "x"), ("/a", "x=1#f"),
            ("/a\tb", ""), ("/", "a?b"), ("/a%20b", "x=%20&e="), ("", "")]
@@ -35,3 +39,24 @@ def test_with_content_keeps_the_target_and_adds_headers_and_body() -> None:
 ])
 def test_loads_keeps_long_integers_exact(text: bytes, value: int) -> None:
     assert loads(text)["n"] == value and type(loads(text)["n"]) is int
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.text(alphabet="ab=&%+;?# 2F\u00e9", max_size=16))
+def test_the_query_is_read_as_parse_qs_reads_it(query: str) -> None:
+    assert parse_query(query) == parse_qs(query, keep_blank_values=True)
+    assert Request.of_target("GET", "/p", query).query == parse_qs(urlsplit(f"http://mock/p?{query}").query,
+                                                                   keep_blank_values=True)
+
+
+def test_a_header_is_the_first_value_sent_under_its_name_in_any_case() -> None:
+    request = Request("GET", "http://mock/", (("X-Token", "one"), ("x-token", "two"), ("Accept", "*/*")))
+    assert request.header("x-TOKEN") == "one" and request.header("accept") == "*/*"
+    assert request.header("missing") is None
+
+
+def test_with_content_can_take_the_servers_own_map_of_lower_case_headers() -> None:
+    routed = Request.of_target("GET", "/p", "")
+    sent = {"x-token": "t", "host": "mock"}
+    whole = routed.with_content(tuple(sent.items()), None, sent)
+    assert whole.header("X-Token") == "t" and whole.header_map == Request("GET", whole.url, whole.headers).header_map

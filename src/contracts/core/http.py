@@ -7,8 +7,7 @@ requests, a raw tuple or a HAR entry.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, overload
 from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import orjson
@@ -62,12 +61,56 @@ def unsendable(request: "Request") -> str | None:
     return None
 
 
+def parse_query(query: str) -> dict[str, list[str]]:
+    """``parse_qs(query, keep_blank_values=True)``: name -> every value, in order; split by hand when
+    nothing in it needs decoding (no ``%``, no ``+``), which is what parse_qs would then do."""
+    if "%" in query or "+" in query:
+        return parse_qs(query, keep_blank_values=True)
+    out: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if part:
+            name, _, value = part.partition("=")
+            values = out.get(name)
+            if values is None:
+                out[name] = [value]
+            else:
+                values.append(value)
+    return out
+
+
 def header(headers: Headers, name: str) -> str | None:
     wanted = name.lower()
     for k, v in headers:
         if k.lower() == wanted:
             return v
     return None
+
+
+T = TypeVar("T")
+
+
+class _once(Generic[T]):
+    """A value computed on first read and kept in the instance (``functools.cached_property`` without
+    the lock Python 3.11 takes on every first read; any thread computes the same value)."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> "_once[T]": ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> "T | _once[T]":
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 @dataclass(frozen=True)
@@ -78,9 +121,17 @@ class Request:
     body: bytes | None = None
 
     def header(self, name: str) -> str | None:
-        return header(self.headers, name)
+        return self.header_map.get(name.lower())
 
-    @cached_property
+    @_once
+    def header_map(self) -> dict[str, str]:
+        """Lower-case name -> the first value sent under it (what ``header`` answers)."""
+        out: dict[str, str] = {}
+        for k, v in self.headers:
+            out.setdefault(k.lower(), v)
+        return out
+
+    @_once
     def _split(self) -> Any:
         return urlsplit(self.url)
 
@@ -88,9 +139,9 @@ class Request:
     def path(self) -> str:
         return self._split.path or "/"
 
-    @cached_property
+    @_once
     def query(self) -> dict[str, list[str]]:
-        return parse_qs(self._split.query, keep_blank_values=True)
+        return parse_query(self._split.query)
 
     @classmethod
     def of_target(cls, method: str, path: str, query_string: str) -> "Request":
@@ -103,13 +154,18 @@ class Request:
             out.__dict__["_split"] = SplitResult("http", "mock", path, query_string, "")
         return out
 
-    def with_content(self, headers: Headers, body: bytes | None) -> "Request":
+    def with_content(self, headers: Headers, body: bytes | None,
+                     by_name: Mapping[str, str] | None = None) -> "Request":
         """The same method and URL with these headers and body; the URL is not parsed again
-        (the mock routes a request before it reads the body, then validates it whole)."""
+        (the mock routes a request before it reads the body, then validates it whole).
+        ``by_name`` is the caller's own map of the headers when every name in them is already
+        lower-case and sent once (a server's header dict), so ``header`` need not build one."""
         out = Request(self.method, self.url, headers, body)
         for name in ("_split", "query"):
             if name in self.__dict__:
                 out.__dict__[name] = self.__dict__[name]
+        if by_name is not None:
+            out.__dict__["header_map"] = by_name
         return out
 
 

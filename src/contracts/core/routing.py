@@ -55,9 +55,13 @@ class Router:
 
     def __init__(self, operations: Iterable["Operation"]) -> None:
         self.operations = sorted(operations, key=lambda o: specificity(o.path))
-        self._by_method: dict[str, list["Operation"]] = {}
+        # per method, in order: each operation with its template's regex, parameter names and
+        # discriminators, looked up once here rather than per request
+        self._by_method: dict[str, list[tuple["Operation", re.Pattern[str], tuple[str, ...],
+                                              tuple[tuple[str, str], ...]]]] = {}
         for op in self.operations:
-            self._by_method.setdefault(op.method.upper(), []).append(op)
+            self._by_method.setdefault(op.method.upper(), []).append(
+                (op, template_regex(op.path), tuple(template_names(op.path)), tuple(op.discriminators.items())))
 
     def match(self, method: str, path: str, query: Mapping[str, object] | None = None,
               base_path: str = "") -> Match | None:
@@ -65,17 +69,16 @@ class Router:
             path = path[len(base_path):] or "/"
         query = query or {}
         fallback: Match | None = None
-        for op in self._by_method.get(method.upper(), []):
-            params = match_path(op.path, path)
-            if params is None:
+        for op, regex, names, wanted in self._by_method.get(method.upper(), ()):
+            m = regex.match(path)
+            if m is None:
                 continue
-            wanted = op.discriminators
             if not wanted:
-                if fallback is None:
-                    fallback = Match(op, params)
+                if fallback is None:  # what match_path would give: every value percent-decoded
+                    fallback = Match(op, {name: unquote(value) for name, value in zip(names, m.groups())})
                 continue
-            if all(_first(query.get(k)) == v for k, v in wanted.items()):
-                return Match(op, params)
+            if all(_first(query.get(k)) == v for k, v in wanted):
+                return Match(op, {name: unquote(value) for name, value in zip(names, m.groups())})
         return fallback
 
     def candidates(self, path: str) -> list["Operation"]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from orjson import loads as _orjson_loads
@@ -21,8 +21,8 @@ from .curl import to_curl
 from .errors import UsageError
 from .finding import Evidence, Finding, Kind, Severity
 from .http import Request, Response, is_json_media
-from .params import coerce
 from .redact import Redactor
+from .requestcheck import RequestCheck, missing_credentials
 from .routing import Match, Router
 from .severity import Basis, Grounds, basis_of_kind, body_grounds, media_grounds, operation_param_grounds
 from .spec import Operation, Response as DocResponse, Spec, load_specs
@@ -92,9 +92,12 @@ class Contract:
         self.router = Router(self.operations)
         self._fast: dict[tuple[int, int, str | None], Callable[[bytes], bool]] = {}  # the accept decisions
         self._paths: dict[tuple[int, int, str | None], _FastPath] = {}  # what each was made of
+        self._request_checks: dict[int, RequestCheck] = {}  # id(operation) -> its prebuilt request verdict
         self._with_evidence = True
         self._server_paths = sorted({urlsplit(u).path.rstrip("/") for s in self.specs for u in s.servers
                                      if urlsplit(u).path.rstrip("/")}, key=len, reverse=True)
+        # where a request's path may start: the base path, the root, each server's path
+        self._prefixes = tuple(([self.base_path] if self.base_path else []) + [""] + self._server_paths)
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | os.PathLike[str]] = (), **options: Any) -> "Contract":
@@ -112,7 +115,7 @@ class Contract:
 
     def match(self, request: Request) -> Match | None:
         path = request.path
-        for prefix in ([self.base_path] if self.base_path else []) + [""] + self._server_paths:
+        for prefix in self._prefixes:
             if prefix and not path.startswith(prefix):
                 continue
             found = self.router.match(request.method, path[len(prefix):] or "/", request.query)
@@ -214,65 +217,45 @@ class Contract:
         return findings
 
     # -- requests -------------------------------------------------------------
+    def request_check(self, op: Operation) -> RequestCheck:
+        """The prebuilt request verdict of ``op`` (built on first use, kept with the contract)."""
+        found = self._request_checks.get(id(op))
+        if found is None or found.op is not op:
+            found = self._request_checks[id(op)] = RequestCheck(op)
+        return found
+
     def request_violations(self, request: Request, op: Operation,
-                           path_params: dict[str, str]) -> Iterator[Violation]:
-        """Schema-level problems of a request, as violations (the mock turns these into vendor errors)."""
-        for p in op.parameters:
-            at = jp.join("", p.location, p.name)
-            raw: Any
-            if p.location == "path":
-                raw = path_params.get(p.name)
-            elif p.location == "query":
-                raw = request.query.get(p.name)
-            elif p.location == "header":
-                raw = request.header(p.name)
-            elif p.location == "cookie":
-                continue
-            else:
-                continue
+                           path_params: Mapping[str, str]) -> Iterator[Violation]:
+        """Schema-level problems of a request, as violations (the mock turns these into vendor errors).
+
+        The prebuilt accept decision runs first; a request it accepts has none, and only the
+        others are walked in detail."""
+        check = self.request_check(op)
+        if check.accepts(request, path_params):
+            return iter(())
+        return self._request_violations(request, op, path_params, check)
+
+    def _request_violations(self, request: Request, op: Operation, path_params: Mapping[str, str],
+                            check: RequestCheck) -> Iterator[Violation]:
+        for p in check.params:
+            raw = p.raw(request, path_params)
             if raw is None:
                 if p.required:
-                    yield Violation(Kind.MISSING_PARAMETER, at, f"mandatory {p.location} parameter {p.name!r} is missing")
+                    yield Violation(Kind.MISSING_PARAMETER, p.at,
+                                    f"mandatory {p.location} parameter {p.name!r} is missing")
                 continue
-            value = coerce(raw, p.schema)
-            compiled = op.spec.compiled(p.schema, closed=False, direction="request")
-            yield from compiled.violations(value, at)
+            yield from p.compiled.violations(p.coerce(raw), p.at)
         for name in request.query:
-            if op.param("query", name) is None:
+            if name not in check.query_names:
                 yield Violation(Kind.UNDOCUMENTED_FIELD, jp.join("/query", name),
                                 f"query parameter {name!r} is not documented")
         yield from self.auth_violations(request, op)
         yield from self.body_violations(request, op)
 
     def auth_violations(self, request: Request, op: Operation) -> Iterator[Violation]:
-        alternatives = op.security_schemes
         if not op.requires_auth:
             return
-        first_missing: list[tuple[str, str]] = []
-        cookies = _cookies(request.header("cookie"))
-        for alternative in alternatives:
-            missing: list[tuple[str, str]] = []
-            for s in alternative:
-                if s.type in ("oauth2", "openIdConnect"):
-                    value = request.header("authorization")
-                    if value is None or not value.lower().startswith("bearer "):
-                        missing.append(("header", "Authorization"))
-                elif s.location == "header" and s.param:
-                    value = request.header(s.param)
-                    if value is None or not value.strip():
-                        missing.append(("header", s.param))
-                    elif s.type == "http" and s.scheme and not value.lower().startswith(s.scheme.lower() + " "):
-                        missing.append(("header", s.param))  # another scheme (Bearer, Basic, SDK-HMAC-…)
-                elif s.location == "query" and s.param:
-                    if not (request.query.get(s.param) or [""])[-1]:
-                        missing.append(("query", s.param))
-                elif s.location == "cookie" and s.param:
-                    if not cookies.get(s.param):
-                        missing.append(("cookie", s.param))
-            if not missing:
-                return
-            first_missing = first_missing or missing
-        for where, name in first_missing:
+        for where, name in missing_credentials(request, op.security_schemes):
             yield Violation(Kind.MISSING_AUTH, jp.join("", where, name),
                             f"authentication {name!r} ({where}) is missing or malformed; the operation's security "
                             f"requires it")
@@ -540,16 +523,6 @@ class _FastPath:
         if self._rule is not None and self._rule.matches(value):
             return bool(self._error(value))
         return bool(self._success(value))
-
-
-def _cookies(header: str | None) -> dict[str, str]:
-    """The name=value pairs of a Cookie header."""
-    out: dict[str, str] = {}
-    for part in (header or "").split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep and name:
-            out.setdefault(name, value)
-    return out
 
 
 def request_body_schema(op: Operation) -> Any:

@@ -208,10 +208,10 @@ class MockApp:
             found = self._checks.get(key)
             if found is not None:
                 return found
-        request = routed.with_content(tuple(call.headers.items()), call.body)
+        request = routed.with_content(tuple(call.headers.items()), call.body, call.headers)
         missing: list[Violation] = []
         errors: list[Violation] = []
-        for v in self.contract.request_violations(request, call.op, dict(call.path_params)):
+        for v in self.contract.request_violations(request, call.op, call.path_params):
             if v.kind == Kind.MISSING_AUTH:
                 missing.append(v)
             elif v.kind not in TOLERATED:

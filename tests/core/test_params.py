@@ -12,6 +12,8 @@ from contracts.core.params import coerce, coercer
 @pytest.mark.parametrize("raw,schema,value", [
     ("12", {"type": "integer"}, 12),
     ("+7", {"type": "integer"}, 7),
+    ("\u0661\u0662", {"type": "integer"}, 12),     # any decimal digits, as int() reads them
+    ("10\n", {"type": "integer"}, 10),
     ("1.5", {"type": "integer"}, "1.5"),          # not an integer: left for validation to name
     ("2", {"type": "number"}, 2),
     ("2.0", {"type": "number"}, 2.0),

@@ -44,7 +44,7 @@ def coercer(schema: dict[str, Any]) -> Coercer:
     def scalar(raw: str | list[str]) -> Any:
         if isinstance(raw, list):
             raw = raw[-1] if raw else ""
-        if integer and _INT.match(raw):
+        if integer and (raw.isdecimal() or _INT.match(raw)):  # isdecimal: the digits \d matches
             return int(raw)
         if number and _NUM.match(raw):
             value = float(raw)

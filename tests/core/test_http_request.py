@@ -23,6 +23,16 @@ def test_of_target_parses_like_the_url(path: str, query: str) -> None:
     assert (made.path, made.query) == (reference.path, reference.query)
 
 
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.text(alphabet="/a?#\t\r\n%*@:.", max_size=10), st.text(alphabet="a=&?#\t\n/", max_size=8))
+def test_of_target_parses_like_the_url_whatever_the_target(path: str, query: str) -> None:
+    made = Request.of_target("GET", path, query)
+    url = f"http://mock{path}?{query}" if query else f"http://mock{path}"
+    reference = Request("GET", url)
+    assert made == reference and made.with_content((), None) == reference
+    assert (made.path, made.query) == (reference.path, reference.query)
+
+
 def test_with_content_keeps_the_target_and_adds_headers_and_body() -> None:
     routed = Request.of_target("POST", "/jobs", "orgId=o1")
     assert routed.query == {"orgId": ["o1"]}

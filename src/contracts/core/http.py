@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Iterable, Mapping, TypeVar, overload
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 import re
@@ -16,9 +16,6 @@ import re
 Headers = tuple[tuple[str, str], ...]
 
 _UNPARSED = object()
-# What makes urlsplit's parts differ from a server's (path, query): a fragment, and the characters
-# it strips (tab, line breaks); '?' cannot be in a path a server split off its query.
-_SPLIT_CHANGES = re.compile(r"[#\t\r\n]|\?.*\?")
 
 
 def headers_from(value: Mapping[str, Any] | Iterable[tuple[str, Any]] | None) -> Headers:
@@ -87,6 +84,7 @@ def header(headers: Headers, name: str) -> str | None:
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class _once(Generic[T]):
@@ -132,27 +130,35 @@ class Request:
         return out
 
     @_once
-    def _split(self) -> Any:
-        return urlsplit(self.url)
+    def _target(self) -> tuple[str, str]:
+        """(path, query string) as urlsplit reads them from the URL."""
+        split = urlsplit(self.url)
+        return split.path, split.query
 
     @property
     def path(self) -> str:
-        return self._split.path or "/"
+        return self._target[0] or "/"
 
     @_once
     def query(self) -> dict[str, list[str]]:
-        return parse_query(self._split.query)
+        return parse_query(self._target[1])
 
     @classmethod
-    def of_target(cls, method: str, path: str, query_string: str) -> "Request":
+    def of_target(cls, method: str, path: str, query_string: str, headers: Headers = (),
+                  by_name: Mapping[str, str] | None = None) -> "Request":
         """A body-less request for a server's raw path and query string (``http://mock`` + target):
         the split a server already made is kept, not worked out again by urlsplit, whenever urlsplit
-        would make the same one (no ``#``, no tab or line break, which it would cut or strip)."""
+        would make the same one (a path that starts at the root; no ``#``, no tab or line break,
+        which it would cut or strip; no ``?`` in the path). ``headers`` and ``by_name`` as for
+        ``with_content``."""
         url = f"http://mock{path}?{query_string}" if query_string else f"http://mock{path}"
-        out = cls(method, url)
-        if not _SPLIT_CHANGES.search(url):
-            out.__dict__["_split"] = SplitResult("http", "mock", path, query_string, "")
-        return out
+        fields: dict[str, Any] = {"method": method, "url": url, "headers": headers, "body": None}
+        if by_name is not None:
+            fields["header_map"] = by_name
+        if (not path or path[0] == "/") and "?" not in path and "#" not in url and "\t" not in url \
+                and "\r" not in url and "\n" not in url:
+            fields["_target"] = (path, query_string)
+        return _filled(cls, fields)
 
     def with_content(self, headers: Headers, body: bytes | None,
                      by_name: Mapping[str, str] | None = None) -> "Request":
@@ -160,13 +166,22 @@ class Request:
         (the mock routes a request before it reads the body, then validates it whole).
         ``by_name`` is the caller's own map of the headers when every name in them is already
         lower-case and sent once (a server's header dict), so ``header`` need not build one."""
-        out = Request(self.method, self.url, headers, body)
-        for name in ("_split", "query"):
-            if name in self.__dict__:
-                out.__dict__[name] = self.__dict__[name]
+        mine = self.__dict__
+        fields = {"method": self.method, "url": self.url, "headers": headers, "body": body}
+        for name in ("_target", "query"):
+            if name in mine:
+                fields[name] = mine[name]
         if by_name is not None:
-            out.__dict__["header_map"] = by_name
-        return out
+            fields["header_map"] = by_name
+        return _filled(Request, fields)
+
+
+def _filled(cls: type[R], fields: dict[str, Any]) -> R:
+    """A frozen record made from every field at once (its ``__init__`` would set each one through
+    ``object.__setattr__``): for the records the mock makes per request. ``fields`` names them all."""
+    out = object.__new__(cls)
+    out.__dict__.update(fields)
+    return out
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,16 @@ def specificity(template: str) -> tuple[int, int]:
     return (-literal, len(template_names(template)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Match:
     operation: "Operation"
     path_params: dict[str, str]
+
+    def __init__(self, operation: "Operation", path_params: dict[str, str]) -> None:
+        # one per routed request: straight into the instance, not through object.__setattr__
+        fields = self.__dict__
+        fields["operation"] = operation
+        fields["path_params"] = path_params
 
 
 class Router:
@@ -67,23 +73,36 @@ class Router:
               base_path: str = "") -> Match | None:
         if base_path and path.startswith(base_path):
             path = path[len(base_path):] or "/"
-        query = query or {}
-        fallback: Match | None = None
-        for op, regex, names, wanted in self._by_method.get(method.upper(), ()):
-            m = regex.match(path)
-            if m is None:
+        fallback = None
+        for entry in self._by_method.get(method.upper(), ()):
+            found = entry[1].match(path)
+            if found is None:
                 continue
+            wanted = entry[3]
             if not wanted:
-                if fallback is None:  # what match_path would give: every value percent-decoded
-                    fallback = Match(op, {name: unquote(value) for name, value in zip(names, m.groups())})
+                if fallback is None:
+                    fallback = (entry, found)
                 continue
-            if all(_first(query.get(k)) == v for k, v in wanted):
-                return Match(op, {name: unquote(value) for name, value in zip(names, m.groups())})
-        return fallback
+            if query and all(_first(query.get(k)) == v for k, v in wanted):
+                return Match(entry[0], _params(entry[2], found.groups()))
+        if fallback is None:
+            return None
+        return Match(fallback[0][0], _params(fallback[0][2], fallback[1].groups()))
 
     def candidates(self, path: str) -> list["Operation"]:
         """Operations whose path fits, whatever the method (for 'did you mean')."""
         return [op for op in self.operations if match_path(op.path, path) is not None]
+
+
+def _params(names: tuple[str, ...], values: tuple[str, ...]) -> dict[str, str]:
+    """What match_path gives: each parameter's value, percent-decoded."""
+    if len(values) == 1:
+        value = values[0]
+        return {names[0]: unquote(value) if "%" in value else value}
+    for value in values:
+        if "%" in value:
+            return {name: unquote(v) for name, v in zip(names, values)}
+    return dict(zip(names, values))
 
 
 def _first(value: object) -> object:

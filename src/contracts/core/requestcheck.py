@@ -18,7 +18,7 @@ from .http import Request, is_json_media, json_body
 from .params import Coercer, coercer
 from .spec import MediaType, Operation, SecurityScheme
 
-__all__ = ["ParamCheck", "RequestCheck", "missing_credentials"]
+__all__ = ["ParamCheck", "RequestCheck", "credential_needs", "missing_credentials"]
 
 # The parameter locations a request verdict reads (cookie parameters are not validated).
 CHECKED = ("path", "query", "header")
@@ -48,39 +48,59 @@ class ParamCheck:
         return request.header(self.key)
 
 
-def missing_credentials(request: Request, alternatives: Sequence[Sequence[SecurityScheme]]
-                        ) -> Sequence[tuple[str, str]]:
+# One credential a security scheme asks for: how to look for it, where (lower-case header name or
+# query/cookie name), and how a violation names it (location, name as the spec spells it).
+Need = tuple[str, str, str, str, str]  # (kind, key, scheme prefix, location, name)
+
+
+def credential_needs(alternatives: Sequence[Sequence[SecurityScheme]]) -> tuple[tuple[Need, ...], ...]:
+    """The security alternatives (OR) of credentials (AND), each read once from its scheme."""
+    out = []
+    for alternative in alternatives:
+        needs: list[Need] = []
+        for s in alternative:
+            if s.type in ("oauth2", "openIdConnect"):
+                needs.append(("prefixed", "authorization", "bearer ", "header", "Authorization"))
+            elif s.location == "header" and s.param:
+                if s.type == "http" and s.scheme:  # the scheme's own word first (Bearer, Basic, SDK-HMAC-…)
+                    needs.append(("header", s.param.lower(), s.scheme.lower() + " ", "header", s.param))
+                else:
+                    needs.append(("header", s.param.lower(), "", "header", s.param))
+            elif s.location == "query" and s.param:
+                needs.append(("query", s.param, "", "query", s.param))
+            elif s.location == "cookie" and s.param:
+                needs.append(("cookie", s.param, "", "cookie", s.param))
+        out.append(tuple(needs))
+    return tuple(out)
+
+
+def missing_credentials(request: Request, alternatives: Sequence[Sequence[Need]]) -> Sequence[tuple[str, str]]:
     """What the first alternative lacks, as (location, name) pairs; empty when any alternative is met.
 
     Read only for operations that require credentials (no anonymous alternative)."""
     first: list[tuple[str, str]] | None = None
     cookies: dict[str, str] | None = None
+    headers = request.header_map
     for alternative in alternatives:
         missing: list[tuple[str, str]] | None = None
-        for s in alternative:
-            lack: tuple[str, str] | None = None
-            if s.type in ("oauth2", "openIdConnect"):
-                value = request.header("authorization")
-                if value is None or not value.lower().startswith("bearer "):
-                    lack = ("header", "Authorization")
-            elif s.location == "header" and s.param:
-                value = request.header(s.param)
-                if value is None or not value.strip():
-                    lack = ("header", s.param)
-                elif s.type == "http" and s.scheme and not value.lower().startswith(s.scheme.lower() + " "):
-                    lack = ("header", s.param)  # another scheme (Bearer, Basic, SDK-HMAC-…)
-            elif s.location == "query" and s.param:
-                if not (request.query.get(s.param) or [""])[-1]:
-                    lack = ("query", s.param)
-            elif s.location == "cookie" and s.param:
+        for kind, key, prefix, location, name in alternative:
+            if kind == "header":
+                value = headers.get(key)
+                met = value is not None and bool(value.strip()) and (
+                    not prefix or value.lower().startswith(prefix))
+            elif kind == "prefixed":
+                value = headers.get(key)
+                met = value is not None and value.lower().startswith(prefix)
+            elif kind == "query":
+                met = bool((request.query.get(key) or [""])[-1])
+            else:
                 if cookies is None:
-                    cookies = _cookies(request.header("cookie"))
-                if not cookies.get(s.param):
-                    lack = ("cookie", s.param)
-            if lack is not None:
+                    cookies = _cookies(headers.get("cookie"))
+                met = bool(cookies.get(key))
+            if not met:
                 if missing is None:
                     missing = []
-                missing.append(lack)
+                missing.append((location, name))
         if not missing:
             return ()
         first = first or missing
@@ -112,7 +132,7 @@ class RequestCheck:
                                         if p.location == location) for location in CHECKED)
         self.query_names = frozenset(p.name for p in op.parameters if p.location == "query")
         self.requires_auth = op.requires_auth
-        self.alternatives = tuple(tuple(a) for a in op.security_schemes) if self.requires_auth else ()
+        self.alternatives = credential_needs(op.security_schemes) if self.requires_auth else ()
         rb = op.request_body
         self.has_body = rb is not None
         self.body_required = rb is not None and rb.required

@@ -255,7 +255,7 @@ class Contract:
     def auth_violations(self, request: Request, op: Operation) -> Iterator[Violation]:
         if not op.requires_auth:
             return
-        for where, name in missing_credentials(request, op.security_schemes):
+        for where, name in missing_credentials(request, self.request_check(op).alternatives):
             yield Violation(Kind.MISSING_AUTH, jp.join("", where, name),
                             f"authentication {name!r} ({where}) is missing or malformed; the operation's security "
                             f"requires it")

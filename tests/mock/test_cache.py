@@ -44,3 +44,22 @@ def test_concurrent_writers_never_exceed_the_bound() -> None:
     for t in threads:
         t.join()
     assert len(cache) <= 64 and cache.weight == 10 * len(cache)
+
+
+def test_second_sight_keeps_an_entry_only_when_its_key_comes_back() -> None:
+    cache: BoundedCache[str, int] = BoundedCache(8, second_sight=True)
+    for i in range(100):  # keys that never come back: nothing is kept, so nothing is evicted
+        cache.put(f"once-{i}", i)
+    assert len(cache) == 0
+    cache.put("again", 1)
+    assert cache.get("again") is None
+    cache.put("again", 2)
+    assert cache.get("again") == 2 and len(cache) == 1
+
+
+def test_second_sight_is_bounded_like_any_memo() -> None:
+    cache: BoundedCache[int, int] = BoundedCache(4, max_weight=30, second_sight=True)
+    for _ in range(2):
+        for key in range(10):
+            cache.put(key, key, 10)
+    assert len(cache) <= 3 and cache.weight == 10 * len(cache)

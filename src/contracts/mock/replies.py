@@ -27,7 +27,7 @@ def dumps(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Reply:
     status: int
     body: bytes
@@ -36,6 +36,18 @@ class Reply:
     headers: tuple[tuple[str, str], ...] = ()
     # The same request always gets this very reply (no request id, no state): the app may replay it.
     cacheable: bool = False
+
+    def __init__(self, status: int, body: bytes, content_type: str = JSON, close: bool = False,
+                 headers: tuple[tuple[str, str], ...] = (), cacheable: bool = False) -> None:
+        # one per request: the fields go straight into the instance, where a frozen dataclass's own
+        # __init__ would set each through object.__setattr__ (twice the time)
+        fields = self.__dict__
+        fields["status"] = status
+        fields["body"] = body
+        fields["content_type"] = content_type
+        fields["close"] = close
+        fields["headers"] = headers
+        fields["cacheable"] = cacheable
 
     @classmethod
     def json(cls, status: int, value: Any, *, cacheable: bool = False) -> "Reply":

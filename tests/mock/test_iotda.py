@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
+
+import pytest
 
 from contracts.core.spec import Operation
 from contracts.core.validator import Contract
 from contracts.mock.data import IOTDA_APP_IDS
+from contracts.mock.faults import IGNORE_LIMIT
+from contracts.mock.iotda import IotdaVendor
+from contracts.mock.replies import dumps
 
 from .conftest import BATCHTASKS, SAMPLE_COMMAND, SAMPLE_COMMAND_PATH, SAMPLE_DEVICE, Client, app_of, findings
 
@@ -133,3 +138,26 @@ def test_an_unknown_command_is_404_and_a_malformed_id_is_400(client: Client, iot
         malformed = client.get(path, headers=iotda_headers)
         assert malformed.status == 400 and malformed.json()["error_code"] == "IOTDA.000006"
         assert findings(strict, malformed) == []
+
+
+@pytest.mark.parametrize("faults", [(), (IGNORE_LIMIT,)])
+def test_pages_are_the_plain_filters_and_joined_from_tasks_serialised_once(make_client: Callable[..., Client],
+                                                                          faults: tuple[str, ...]) -> None:
+    vendor = next(v for v in app_of(make_client(faults=faults)).vendors if isinstance(v, IotdaVendor))
+    middle = vendor.tasks[len(vendor.tasks) // 2].task_id
+    pages = 0
+    for task_type in (None, "softwareUpgrade", "createMessages", "unknown"):
+        for status in (None, "Success", "Fail"):
+            for app_id in (None, IOTDA_APP_IDS[0]):
+                for marker in ("f" * 24, middle, "0" * 24):
+                    for limit, offset in ((1, 0), (10, 3), (50, 0), (0, 0)):
+                        args = (task_type, status, app_id, marker, limit, offset)
+                        assert vendor._page_bytes(*args) == dumps(vendor._page(*args)), args
+                        kept = [t for t in vendor.tasks if task_type in (None, t.task_type)
+                                and status in (None, t.status) and app_id in (None, t.app_id)]
+                        after = [t.body for t in kept if t.task_id < marker]
+                        expected = after[offset:] if faults else after[offset:offset + limit]
+                        assert vendor._page(*args)["batchtasks"] == expected, args  # the plain filter's page
+                        assert vendor._page(*args)["page"]["count"] == len(kept)
+                        pages += bool(expected)
+    assert pages > 50  # many of them are not empty

@@ -6,7 +6,10 @@ the codes are the illustrative ones the spec's examples use.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from bisect import bisect_left
+from typing import Any, Iterable, NamedTuple, Sequence
+
+import orjson
 
 from ..core.auth import ALGORITHM, verify_huawei_aksk
 from ..core.classify import Violation
@@ -24,6 +27,14 @@ TOKEN_HEADER = "x-auth-token"
 
 DEFAULT_MARKER = "f" * 24
 DEFAULT_LIMIT = 10
+
+
+class _Pool(NamedTuple):
+    """The tasks one filter keeps, newest first; their ids in ascending order (for bisect); each one's JSON."""
+
+    tasks: list[BatchTask]
+    ascending: list[str]
+    json: list[bytes]
 
 
 def _error(status: int, code: str, message: str) -> Reply:
@@ -51,6 +62,16 @@ class IotdaVendor(Vendor):
         for task in self.tasks:
             self.by_type.setdefault(task.task_type, []).append(task)
         self.commands = async_commands(setup.seed, command_samples)
+        # the tasks each filter keeps, newest first, with their ids in ascending order for bisect;
+        # made on first use, for the values some task has (any other value keeps no task)
+        self._known = ({t.task_type for t in self.tasks}, {t.status for t in self.tasks},
+                       {t.app_id for t in self.tasks})
+        self._pools: dict[tuple[str | None, str | None, str | None], _Pool] = {}
+        # each task serialised once, so a page is joined from bytes (None: one orjson refuses)
+        try:
+            self._task_json: dict[int, bytes] | None = {id(t): orjson.dumps(t.body) for t in self.tasks}
+        except (orjson.JSONEncodeError, TypeError):
+            self._task_json = None
 
     # -- the error dialect ---------------------------------------------------------
     def authenticate(self, call: Call, missing: Sequence[Violation]) -> Reply | None:
@@ -82,21 +103,45 @@ class IotdaVendor(Vendor):
         limit = max(0, call.int_arg("limit", DEFAULT_LIMIT))
         offset = max(0, call.int_arg("offset", 0))
         key = ("tasks", task_type, status, app_id, marker, limit, offset)
-        return self.cached_success(call.op, key, lambda: self._page(task_type, status, app_id, marker, limit, offset))
+        args = (task_type, status, app_id, marker, limit, offset)
+        return self.cached_success(call.op, key, lambda: self._page(*args),
+                                   (lambda: self._page_bytes(*args)) if self._task_json is not None else None)
 
-    def _page(self, task_type: str | None, status: str | None, app_id: str | None, marker: str, limit: int,
-              offset: int) -> dict[str, Any]:
+    def _select(self, task_type: str | None, status: str | None, app_id: str | None, marker: str, limit: int,
+                offset: int) -> tuple[_Pool, slice, dict[str, Any]]:
         """Newest first; a marker keeps only smaller ids; offset skips after it; count is all matches."""
-        pool = self.tasks if task_type is None else self.by_type.get(task_type, [])
-        matching = [t for t in pool if (status is None or t.status == status)
-                    and (app_id is None or t.app_id == app_id)]
-        after = [t for t in matching if t.task_id < marker]
-        end = None if self.setup.has(IGNORE_LIMIT) else offset + limit
-        page = after[offset:end]
-        info: dict[str, Any] = {"count": len(matching)}
-        if page:
-            info["marker"] = page[-1].task_id
-        return {"batchtasks": [dict(t.body) for t in page], "page": info}
+        pool = self._pool(task_type, status, app_id)
+        start = len(pool.ascending) - bisect_left(pool.ascending, marker)  # the ids below the marker: a suffix
+        end = None if self.setup.has(IGNORE_LIMIT) else start + offset + limit
+        page = slice(start + offset, end)
+        info: dict[str, Any] = {"count": len(pool.tasks)}
+        last = pool.tasks[page][-1:]
+        if last:
+            info["marker"] = last[0].task_id
+        return pool, page, info
+
+    def _pool(self, task_type: str | None, status: str | None, app_id: str | None) -> _Pool:
+        key = (task_type, status, app_id)
+        found = self._pools.get(key)
+        if found is None:
+            if any(value is not None and value not in known for value, known in zip(key, self._known)):
+                return _Pool([], [], [])
+            pool = self.tasks if task_type is None else self.by_type.get(task_type, [])
+            matching = [t for t in pool if (status is None or t.status == status)
+                        and (app_id is None or t.app_id == app_id)]
+            json = self._task_json
+            found = self._pools[key] = _Pool(matching, sorted(t.task_id for t in matching),
+                                             [json[id(t)] for t in matching] if json is not None else [])
+        return found
+
+    def _page(self, *args: Any) -> dict[str, Any]:
+        pool, page, info = self._select(*args)
+        return {"batchtasks": [dict(t.body) for t in pool.tasks[page]], "page": info}
+
+    def _page_bytes(self, *args: Any) -> bytes:
+        """``dumps(self._page(...))``, joined from the tasks serialised once."""
+        pool, page, info = self._select(*args)
+        return b'{"batchtasks":[%b],"page":%b}' % (b",".join(pool.json[page]), dumps(info))
 
     def op_show_async_device_command(self, call: Call) -> Reply:
         device_id = call.path_params.get("device_id", "")

@@ -162,9 +162,23 @@ def test_the_memo_does_not_change_any_answer(make_client: Callable[..., Client],
                                              oc_headers: dict[str, str]) -> None:
     memo = make_client(seed=3)
     fresh = make_client(seed=3, cache_size=0)
-    for _ in range(2):  # the second round is answered from the memo
+    for _ in range(3):  # the memo keeps what it sees a second time: the third round is answered from it
         assert script(memo, iotda_headers, oc_headers) == script(fresh, iotda_headers, oc_headers)
     assert len(app_of(fresh)._replies) == 0 and len(app_of(memo)._replies) > 0
+
+
+def test_a_remembered_verdict_never_replays_an_answer_that_depends_on_state(
+        make_client: Callable[..., Client]) -> None:
+    """getJob's answers carry a request id and the store's state: the memo keeps only its route and
+    verdict, so a job created after the same request was seen (and remembered) is found."""
+    job_id = make_client(seed=5).post(CREATE, json=MINIMAL).json()["data"]
+    client = make_client(seed=5)  # the same seed: its first job gets the same id
+    url = f"{COMMANDS}?action=getJob&orgId=org-a&jobId={job_id}"
+    missing = [client.get(url).json() for _ in range(3)]
+    assert all(m["code"] != 0 for m in missing) and len({m["requestId"] for m in missing}) == 3
+    assert client.post(CREATE, json=MINIMAL).json()["data"] == job_id
+    found = [client.get(url).json() for _ in range(3)]
+    assert all(f["code"] == 0 and f["data"]["jobId"] == job_id for f in found)
 
 
 def test_credentials_are_part_of_the_memo_key(client: Client, iotda_headers: dict[str, str]) -> None:

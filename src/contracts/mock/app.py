@@ -76,11 +76,14 @@ class MockApp:
             if reply is not None:
                 self._throttled[op.operation_id] = reply
         size = setup.cache_size
-        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Request]] = BoundedCache(size)
-        self._checks: BoundedCache[tuple[Any, ...], tuple[list[Violation], list[Violation]]] = BoundedCache(size)
-        # a quota counts every call, so no reply may be replayed past it
-        self._replies: BoundedCache[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = \
-            BoundedCache(size if quota is None else 0, REPLY_CACHE_BYTES)
+        # Requests with a body: the match and the body-less request it was made from, by target.
+        self._routes: BoundedCache[tuple[str, str, str], tuple[Any, Request]] = BoundedCache(size, second_sight=True)
+        # Body-less requests, by everything their answer can depend on (method, raw path and query,
+        # every header a verdict or a signature reads): the reply itself when it may be replayed,
+        # otherwise the route and verdict that led to it. One memo, so a request that never repeats
+        # costs one lookup. A quota counts every call, so under one no reply is replayed.
+        self._replies: BoundedCache[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes] | _Verdict] = \
+            BoundedCache(size, REPLY_CACHE_BYTES, second_sight=True)
 
     @property
     def faults(self) -> frozenset[str]:
@@ -112,16 +115,19 @@ class MockApp:
                 keyed.append((name, value))
             elif name in _BODY_HEADERS and value != b"0":
                 has_body = True
+        known = None
         if not has_body:
             key = (scope["method"], scope.get("raw_path") or scope["path"], scope.get("query_string", b""),
                    tuple(keyed))
             hit = self._replies.get(key)
             if hit is not None:
-                await send({"type": "http.response.start", "status": hit[0], "headers": hit[1]})
-                await send({"type": "http.response.body", "body": hit[2]})
-                return
+                if not isinstance(hit, _Verdict):
+                    await send({"type": "http.response.start", "status": hit[0], "headers": hit[1]})
+                    await send({"type": "http.response.body", "body": hit[2]})
+                    return
+                known = hit
         try:
-            reply = await self.respond(scope, receive)
+            reply, verdict = await self._respond(scope, receive, key is not None, known)
         except _Disconnected:
             return
         headers = [(b"content-type", reply.content_type.encode()),
@@ -130,55 +136,78 @@ class MockApp:
             headers.append((b"connection", b"close"))
         for name, value in reply.headers:
             headers.append((name.encode("latin-1"), value.encode("latin-1")))
-        if key is not None and reply.cacheable:
-            self._replies.put(key, (reply.status, headers, reply.body), len(reply.body))
+        if key is not None:
+            if reply.cacheable and self.quota is None:
+                self._replies.put(key, (reply.status, headers, reply.body), len(reply.body))
+            elif verdict is not None and known is None:
+                self._replies.put(key, verdict, 0)
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": reply.body})
 
     async def respond(self, scope: Scope, receive: Receive) -> Reply:
         """The reply to one HTTP request; never raises for anything a client sends."""
+        return (await self._respond(scope, receive, False, None))[0]
+
+    async def _respond(self, scope: Scope, receive: Receive, bodyless: bool, known: _Verdict | None
+                       ) -> tuple[Reply, _Verdict | None]:
+        """The reply, and for a request ``_http`` saw without a body the route and verdict it rests
+        on (``known``: remembered from an earlier one like it)."""
         vendor: Vendor | None = None
+        verdict = known
         try:
             method = scope["method"]
             raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
             path = raw_path.decode("utf-8", "replace")
             qs = scope.get("query_string", b"").decode("utf-8", "replace")
-            match, routed = self._route(method, path, qs)
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            if verdict is not None:
+                match, routed = verdict.match, verdict.request
+            elif bodyless:  # the whole request at once, routed and then validated
+                routed = Request.of_target(method, path, qs, tuple(headers.items()), headers)
+                match = self.contract.match(routed)
+            else:
+                match, routed = self._route(method, path, qs)
             query = routed.query
             if match is None:
-                return self._unroutable(method, path, query)
+                return self._unroutable(method, path, query), None
             op = match.operation
             vendor = self.by_operation[op.operation_id]
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
             body: bytes | None = None
             if "transfer-encoding" in headers or headers.get("content-length", "0") != "0":
                 body, too_large = await _read_body(receive, headers)
                 if too_large:
                     reply = vendor.reject(None, [Violation(
                         Kind.BODY_TOO_LARGE, "/body", f"the request body is larger than {BODY_LIMIT} bytes")])
-                    return Reply(reply.status, reply.body, reply.content_type, close=True)
+                    return Reply(reply.status, reply.body, reply.content_type, close=True), None
             call = Call(op, method, path, match.path_params, query, headers, body, qs)
-            missing, errors = self._check(call, qs, routed)
+            if verdict is not None:
+                missing, errors = verdict.missing, verdict.errors
+            else:
+                whole = routed.headers and body is None  # routed with its headers, as it came
+                missing, errors = self._check(call, routed if whole else routed.with_content(
+                    tuple(headers.items()), body, headers))
+                if bodyless and body is None:
+                    verdict = _Verdict(match, routed, missing, errors)
             faults = self.setup.faults
             if IGNORE_AUTH not in faults:
                 denied = vendor.authenticate(call, missing)
                 if denied is not None:
-                    return denied
+                    return denied, verdict
             if self.quota is not None and op.operation_id in self._throttled:
                 if not self.quota.admit(caller_of(headers, scope.get("client"))):
-                    return self._throttled[op.operation_id]
+                    return self._throttled[op.operation_id], verdict
             if errors and (ACCEPT_INVALID not in faults or any(_structural(v) for v in errors)):
-                return vendor.reject(call, errors)
+                return vendor.reject(call, errors), verdict
             if SERVER_ERROR in faults:
-                return Reply.text(500, SERVER_ERROR_TEXT)
-            return vendor.handle(call)
+                return Reply.text(500, SERVER_ERROR_TEXT), verdict
+            return vendor.handle(call), verdict
         except _Disconnected:
             raise
         except Exception:  # a bug in the mock must not become a traceback in a response
             log.exception("the mock failed on %s %s", scope.get("method"), scope.get("path"))
             if vendor is not None:
-                return replace(vendor.internal_error(), cacheable=False)
-            return Reply.json(500, {"error": "internal_error", "message": "the mock failed to answer"})
+                return replace(vendor.internal_error(), cacheable=False), None
+            return Reply.json(500, {"error": "internal_error", "message": "the mock failed to answer"}), None
 
     # -- steps ----------------------------------------------------------------------
     def _route(self, method: str, path: str, qs: str) -> tuple[Any, Request]:
@@ -199,16 +228,8 @@ class MockApp:
         return Reply(404, dumps({"error": "not_found", "message": f"no documented operation serves {method} {path}"}),
                      cacheable=True)
 
-    def _check(self, call: Call, qs: str, routed: Request) -> tuple[list[Violation], list[Violation]]:
-        """(missing credentials, rejecting problems) from the core; remembered for body-less requests."""
-        op_id = call.op.operation_id
-        key = None
-        if call.body is None:
-            key = (op_id, call.path, qs, tuple(call.headers.get(h) for h in self._relevant[op_id]))
-            found = self._checks.get(key)
-            if found is not None:
-                return found
-        request = routed.with_content(tuple(call.headers.items()), call.body, call.headers)
+    def _check(self, call: Call, request: Request) -> tuple[list[Violation], list[Violation]]:
+        """(missing credentials, rejecting problems), from the core."""
         missing: list[Violation] = []
         errors: list[Violation] = []
         for v in self.contract.request_violations(request, call.op, call.path_params):
@@ -216,9 +237,19 @@ class MockApp:
                 missing.append(v)
             elif v.kind not in TOLERATED:
                 errors.append(v)
-        if key is not None:
-            self._checks.put(key, (missing, errors))
         return missing, errors
+
+
+class _Verdict:
+    """What a body-less request was found to be: its route and the core's verdict on it."""
+
+    __slots__ = ("match", "request", "missing", "errors")
+
+    def __init__(self, match: Any, request: Request, missing: list[Violation], errors: list[Violation]) -> None:
+        self.match = match
+        self.request = request
+        self.missing = missing
+        self.errors = errors
 
 
 def _structural(v: Violation) -> bool:
@@ -229,7 +260,13 @@ def _relevant_headers(op: Operation) -> tuple[str, ...]:
     """The request headers the core's verdict on ``op`` can depend on."""
     names = [p.name.lower() for p in op.params("header")]
     for alternative in op.security_schemes:
-        names += [s.param.lower() for s in alternative if s.location == "header" and s.param]
+        for s in alternative:
+            if s.location == "header" and s.param:
+                names.append(s.param.lower())
+            elif s.type in ("oauth2", "openIdConnect"):
+                names.append("authorization")  # a bearer token, wherever the spec puts the scheme
+            elif s.location == "cookie":
+                names.append("cookie")
     if op.request_body is not None:
         names.append("content-type")
     return tuple(dict.fromkeys(names))

@@ -3,8 +3,9 @@
 
     .venv/bin/python bench/mock_inprocess.py [--requests 20000] [--profile]
 
-The same kinds of unique requests as bench/unique.lua (a counter in every
-request: project ids, device and command ids, markers, limits; createJob bodies
+The same kinds of unique requests as bench/unique.lua, in the same shares (a
+counter in every request: project ids, device and command ids, markers; task
+types, statuses, limits and offsets as the script picks them; createJob bodies
 and getJob of unknown ids; about 5 % invalid on purpose), sent straight to the
 ASGI app, so what is measured is the mock's own work: routing, validation by the
 core, the vendor handler, rendering. CPU time (time.process_time), which a busy
@@ -29,11 +30,14 @@ from typing import Any, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = {"iotda": ROOT / "specs" / "iotda-v5.yaml", "enos": ROOT / "specs" / "enos-connect-v2.5.yaml"}
-TASK_TYPES = ("firmwareUpgrade", "softwareUpgrade", "createDevices", "deleteDevices", "freezeDevices")
+TASK_TYPES = ("firmwareUpgrade", "softwareUpgrade", "createDevices", "deleteDevices", "freezeDevices",
+              "unfreezeDevices", "createCommands", "createAsyncCommands", "createMessages", "updateDeviceShadows")
+STATUSES = ("Success", "Fail", "Processing", "PartialSuccess", "Stopped", "Waitting", "Initializing", "Stopping")
 DOCS_DEVICE, DOCS_COMMAND = "c1224afb-e9f0-4916-8220-b6bab568e888", "b1224afb-e9f0-4916-8220-b6bab568e888"
-STEPS = ("app.py:_route", "validator.py:match", "app.py:_check", "validator.py:request_violations",
-         "validator.py:body_violations", "vendor.py:handle", "enos.py:op_create_job", "schemas.py:prune",
-         "schemas.py:fill_defaults", "iotda.py:op_list_batch_tasks", "cache.py:put", "replies.py:dumps")
+STEPS = ("http.py:of_target", "validator.py:match", "app.py:_route", "app.py:_check",
+         "validator.py:request_violations", "requestcheck.py:accepts", "validator.py:body_violations",
+         "vendor.py:handle", "enos.py:op_create_job", "schemas.py:prune", "schemas.py:fill_defaults",
+         "iotda.py:op_list_batch_tasks", "cache.py:put_seen", "replies.py:dumps")
 
 
 def requests(mix: str, n: int) -> list[tuple[str, str, str, bytes | None]]:
@@ -48,9 +52,13 @@ def requests(mix: str, n: int) -> list[tuple[str, str, str, bytes | None]]:
             elif roll < 45:
                 out.append(("GET", f"{project}/devices/dev-{i:08x}/async-commands/cmd-{i:012x}", "", None))
             else:
-                query = f"task_type={rng.choice(TASK_TYPES)}&limit={rng.randint(1, 50) if roll < 95 else 51}"
+                query = f"task_type={rng.choice(TASK_TYPES)}&limit={rng.randint(1, 50) if roll < 95 else 50 + rng.randint(1, 100)}"
                 if rng.random() < 0.5:
                     query += f"&marker={rng.randrange(1 << 24):06x}{i:018x}"
+                if rng.random() < 0.25:
+                    query += f"&status={rng.choice(STATUSES)}"
+                if rng.random() < 0.25:
+                    query += f"&offset={rng.randint(0, 20)}"
                 out.append(("GET", f"{project}/batchtasks", query, None))
             continue
         if roll < 25:

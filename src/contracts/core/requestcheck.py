@@ -148,31 +148,12 @@ class RequestCheck:
     def accepts(self, request: Request, path_params: Mapping[str, str]) -> bool:
         """True only when the detailed walk would find nothing at all (False: ask it)."""
         in_path, in_query, in_header = self._by_location
-        for key, required, coerce, valid in in_path:
-            raw = path_params.get(key)
-            if raw is None:
-                if required:
-                    return False
-            elif not valid(coerce(raw)):
-                return False
-        if in_query:
-            query = request.query
-            for key, required, coerce, valid in in_query:
-                raw = query.get(key)
-                if raw is None:
-                    if required:
-                        return False
-                elif not valid(coerce(raw)):
-                    return False
-        if in_header:
-            header = request.header_map.get  # names are lower-case already
-            for key, required, coerce, valid in in_header:
-                raw = header(key)
-                if raw is None:
-                    if required:
-                        return False
-                elif not valid(coerce(raw)):
-                    return False
+        if not _all_valid(in_path, path_params.get):
+            return False
+        if in_query and not _all_valid(in_query, request.query.get):
+            return False
+        if in_header and not _all_valid(in_header, request.header_map.get):  # names are lower-case already
+            return False
         if request.query:
             names = self.query_names
             for name in request.query:
@@ -201,3 +182,15 @@ class RequestCheck:
         except ValueError:
             return False
         return bool(valid(body))
+
+
+def _all_valid(entries: Any, get: Callable[[str], str | None]) -> bool:
+    """Every parameter of one location present when required and valid once coerced."""
+    for key, required, coerce, valid in entries:
+        raw = get(key)
+        if raw is None:
+            if required:
+                return False
+        elif not valid(coerce(raw)):
+            return False
+    return True

@@ -184,7 +184,7 @@ class RequestCheck:
         return bool(valid(body))
 
 
-def _all_valid(entries: Any, get: Callable[[str], str | None]) -> bool:
+def _all_valid(entries: Any, get: Callable[[str], Any]) -> bool:
     """Every parameter of one location present when required and valid once coerced."""
     for key, required, coerce, valid in entries:
         raw = get(key)

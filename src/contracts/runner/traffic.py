@@ -11,7 +11,7 @@ the first occurrence of each cause carrying the redacted evidence.
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core import validator as v
 from ..core.finding import Finding, Kind
@@ -52,24 +52,38 @@ class Traffic:
         ``body_checked=False``: the response body could not be decoded (an unknown
         Content-Encoding), so its schema is not checked rather than blamed.
         """
+        found = self.contract.match(request)
+        findings = exchange_findings(self.contract, request, response, found, request_size=request_size)
+        if not body_checked:
+            findings = [f for f in findings if f.check != v.CHECK_SCHEMA]
+        label = None if found is not None else f"{request.method.upper()} {request.path}"
+        return self.record(found, label, findings, lambda: (request, response), extra=extra,
+                           has_response=response is not None)
+
+    def record(self, found: Match | None, label: str | None, findings: Sequence[Finding],
+               exchange: Callable[[], tuple[Request, Response | None]], *, extra: Mapping[str, Any] | None = None,
+               has_response: bool = True) -> list[Finding]:
+        """Count one exchange whose verdict (its match, and its findings without evidence) is already
+        known: what ``observe`` does after validating, and what a memo of verdicts replays. Everything
+        that keeps state across exchanges (counts, the undocumented-endpoint cap, the folding, the
+        first occurrence's evidence) is here, so a replayed verdict is counted as a fresh one.
+        ``exchange`` gives the records for evidence, only when a cause is new."""
         contract = self.contract
         self.result.requests += 1
-        found = contract.match(request)
-        op_id = found.operation.operation_id if found else self._endpoint(f"{request.method.upper()} {request.path}")
+        op_id = found.operation.operation_id if found else self._endpoint(label or "")
         self.result.cases[op_id] = self.result.cases.get(op_id, 0) + 1
         if found is not None:
             applied = self.result.applied.setdefault(op_id, set())
             applied.update({v.CHECK_REQUEST, v.CHECK_ENDPOINT})
-            if response is not None:
+            if has_response:
                 applied.update(TRAFFIC_CHECKS)
         new = []
-        for f in exchange_findings(contract, request, response, found, request_size=request_size):
-            if not body_checked and f.check == v.CHECK_SCHEMA:
-                continue
+        for f in findings:
             if f.kind == Kind.UNDOCUMENTED_ENDPOINT and op_id == OTHER_ENDPOINTS:
                 f = f.with_(operation=OTHER_ENDPOINTS, message=f"more than {ENDPOINT_CAUSES} undocumented endpoints "
                                                                f"were seen; for example: {f.message}")
             if f not in self.folder:  # the first occurrence of a cause carries the evidence
+                request, response = exchange()
                 f = f.with_(extra={**f.extra, **(extra or {})}, evidence=contract.evidence(request, response))
                 new.append(f)
             self.folder.add(f)

@@ -60,7 +60,7 @@ class VerdictMemo:
     def __init__(self, size: int = MEMO_ENTRIES, max_weight: int = MEMO_WEIGHT) -> None:
         self._data: OrderedDict[Hashable, tuple[Verdict, int]] = OrderedDict()
         self._size, self._max_weight, self._weight = size, max_weight, 0
-        slots = 1 << max(4, (4 * max(size, 1) - 1).bit_length())
+        slots = 1 << max(4, (16 * max(size, 1) - 1).bit_length())  # sparse: few keys lose their slot
         self._seen = array("q", bytes(8 * slots))
         self._mask = slots - 1
         self.hits = 0

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -87,6 +86,8 @@ class Comparison:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources  # not loaded at start-up for a schema only tests and writers read
+
     text = resources.files("contracts").joinpath("schemas/baseline.schema.json").read_text(encoding="utf-8")
     return dict(json.loads(text))
 

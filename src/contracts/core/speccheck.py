@@ -302,7 +302,32 @@ def _remember(path: str, stamp: tuple[tuple[str, int, int], ...],
     return found
 
 
+@lru_cache(maxsize=1)
 def _validator_version() -> str:
+    """openapi-spec-validator's installed version, part of every cache key.
+
+    Read from the name of the one ``*.dist-info`` folder beside the package
+    (importing importlib.metadata alone costs about 20 ms of a start-up that
+    otherwise never needs it); anything less plain asks importlib.metadata.
+    A test holds the two answers equal.
+    """
+    from importlib.util import find_spec
+
+    prefix = "openapi_spec_validator-"
+    try:
+        found = find_spec("openapi_spec_validator")
+        locations = list(found.submodule_search_locations or ()) if found is not None else []
+        if len(locations) == 1:
+            names = [entry.name for entry in os.scandir(Path(locations[0]).parent)
+                     if entry.name.startswith(prefix) and entry.name.endswith(".dist-info")]
+            if len(names) == 1:
+                return names[0][len(prefix):-len(".dist-info")]
+    except (OSError, ValueError, ImportError):
+        pass
+    return _metadata_version()
+
+
+def _metadata_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
-from xml.etree import ElementTree as ET
 
 from ..core.finding import Finding, Severity
 from ..core.redact import Redactor
 from .files import dump_json, ensure_dir, write_text
 from .causes import Headline, example, headline, marks
-from . import check_page
 from .markdown import code, table
 
 VERSION = "0.1.0"
@@ -46,6 +43,8 @@ class Report:
 
 
 def report_schema() -> dict[str, Any]:
+    from importlib import resources  # only a test or a writer asks: not loaded at start-up
+
     text = resources.files("contracts").joinpath("schemas/report.schema.json").read_text(encoding="utf-8")
     return dict(json.loads(text))
 
@@ -116,6 +115,8 @@ def to_junit(report: Report) -> str:
     its causes with their counts and one minimal example each. With a
     baseline, only new error findings fail; known ones are listed as such.
     """
+    from xml.etree import ElementTree as ET  # only when junit.xml is written
+
     matrix = report.matrix()
     lead = _lead(report)
     suite = ET.Element("testsuite", name="contracts", tests="0", failures="0", skipped="0", errors="0",
@@ -174,6 +175,8 @@ def _plain(f: Finding) -> str:
 # -- html -------------------------------------------------------------------------
 def to_html(report: Report) -> str:
     """report.html (``check_page``): causes first, filters, evidence with the offending part marked."""
+    from . import check_page  # the page's modules load only when a page is written
+
     matrix = report.matrix()
     checks = report.checks or sorted({c for row in matrix.values() for c in row})
     return check_page.render(report.summary, report.findings, checks, _lead(report))

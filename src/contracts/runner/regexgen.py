@@ -37,11 +37,21 @@ class _Gen:
     def __init__(self, rng: random.Random | None, max_repeat: int) -> None:
         self.rng = rng
         self.max_repeat = max_repeat
+        # A class repeated n times is the same class n times: build its characters once per parse.
+        # Keyed by id: the parsed pattern outlives the generator, so an id is never reused meanwhile.
+        self._classes: dict[int, list[str]] = {}
 
     def pick(self, options: list[Any]) -> Any:
         return options[0] if self.rng is None else self.rng.choice(options)
 
     def chars_in(self, items: list[tuple[Any, Any]]) -> list[str]:
+        found = self._classes.get(id(items))
+        if found is None:
+            found = self._classes[id(items)] = self._chars_in(items)
+        return found
+
+    @staticmethod
+    def _chars_in(items: list[tuple[Any, Any]]) -> list[str]:
         negate = any(op is NEGATE for op, _ in items)
         allowed: list[str] = []
         for op, av in items:

@@ -6,6 +6,7 @@ import random
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from contracts.runner import regexgen
@@ -61,3 +62,24 @@ def test_a_repeated_class_is_built_once() -> None:
     items = [(regexgen.RANGE, (ord("a"), ord("f")))]
     assert gen.chars_in(items) is gen.chars_in(items)
     assert gen.chars_in(items) == list("abcdef")
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("^[0-9a-f]{24}$", ("0123456789abcdef", 24, 24)),
+    (r"^[\da-c_]{1,8}$", ("0123456789abc_", 1, 8)),
+    ("^x+$", ("x", 1, None)),
+    (r"\A[ab]*\Z", ("ab", 0, None)),
+])
+def test_single_class_reads_an_anchored_repeated_class(pattern: str, expected: tuple[str, int, int | None]) -> None:
+    chars, fewest, most = regexgen.single_class(pattern)  # type: ignore[misc]
+    assert (set(chars), fewest, most) == (set(expected[0]), expected[1], expected[2])
+    # what it describes is what the pattern accepts
+    assert all(re.search(pattern, c * max(fewest, 1)) for c in chars)
+
+
+@pytest.mark.parametrize("pattern", [
+    "[0-9]{24}", "^[0-9]{24}", "^[^ab]{3}$", r"^\w{3}$", r"^\s+$", "^[a-f]{2}[0-9]{2}$", "^(ab){2}$",
+    "^[\u0000-\uffff]{2}$", "^[a-", "^.{3}$",
+])
+def test_single_class_refuses_what_is_not_one_plain_class(pattern: str) -> None:
+    assert regexgen.single_class(pattern) is None

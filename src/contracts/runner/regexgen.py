@@ -114,3 +114,48 @@ def example(pattern: str, *, rng: random.Random | None = None, min_length: int =
             return text
         gen.rng = gen.rng or random.Random(attempt)
     raise ValueError(f"cannot build a string matching {pattern!r}")
+
+
+def single_class(pattern: str, limit: int = 512) -> tuple[str, int, int | None] | None:
+    """(characters, fewest, most) when ``pattern`` is one anchored class repeated, as in ``^[0-9a-f]{24}$``.
+
+    Such a pattern is a length and an alphabet, which hypothesis draws as
+    plain text far faster than through its regex strategy. None otherwise,
+    or when the class would be larger than ``limit`` characters.
+    """
+    try:
+        parsed = list(sre_parse.parse(pattern))
+    except (re.error, RecursionError):
+        return None
+    if len(parsed) != 3 or parsed[0][0] is not AT or parsed[-1][0] is not AT:
+        return None
+    if str(parsed[0][1]).split(".")[-1] not in ("AT_BEGINNING", "AT_BEGINNING_STRING") \
+            or str(parsed[-1][1]).split(".")[-1] not in ("AT_END", "AT_END_STRING"):
+        return None
+    op, av = parsed[1]
+    if op is not MAX_REPEAT:
+        return None
+    lo, hi, sub = av
+    sub = list(sub)
+    if len(sub) != 1:
+        return None
+    kind, items = sub[0]
+    if kind is LITERAL:
+        chars = [chr(items)]
+    elif kind is IN:
+        chars = []
+        for op, av in items:
+            if op is LITERAL:
+                chars.append(chr(av))
+            elif op is RANGE and av[1] - av[0] < limit:
+                chars.extend(chr(c) for c in range(av[0], av[1] + 1))
+            elif op is CATEGORY and str(av).split(".")[-1] == "CATEGORY_DIGIT":
+                chars.extend("0123456789")
+            else:
+                return None  # negated classes, \\w, \\s: Unicode-wide, left to the regex strategy
+    else:
+        return None
+    unique = "".join(dict.fromkeys(c for c in chars if c != "\n"))
+    if not unique or len(unique) > limit:
+        return None
+    return unique, lo, (None if hi == sre_parse.MAXREPEAT else hi)

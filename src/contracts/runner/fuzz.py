@@ -30,6 +30,7 @@ from ..core.http import unsendable
 from ..core.severity import Basis, Grounds
 from ..core.spec import Operation, Spec
 from ..core.validator import Contract
+from . import drawing
 from .cases import ACCEPT, NO_BODY, REFUSE, REJECT, Case
 from .exchange import Exchange
 from .plan import Planner
@@ -126,16 +127,27 @@ class Fuzzer:
                 except CannotGenerate:
                     pass  # explore meets it again under the run's seed and records it, in order
 
-    def _strategy(self, op: Operation, generated_op: Any, negative: bool) -> Any:
+    def _strategy(self, op: Operation, negative: bool) -> Any:
+        """Built once per operation and mode: drawn directly for simple requests, else by schemathesis."""
         key = (op.operation_id, negative)
         if key not in self._strategies:
-            from schemathesis import GenerationMode
+            if drawing.simple(op):
+                found = drawing.strategy(op, negative)
+                if found is None:
+                    found = CannotGenerate(_nothing_to_break(op))
+                self._strategies[key] = found
+            else:
+                from schemathesis import GenerationMode
 
-            mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._strategies[key] = generated_op.as_strategy(generation_mode=mode)
-        return self._strategies[key]
+                generated_op = self._operation(op)
+                mode = GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    self._strategies[key] = generated_op.as_strategy(generation_mode=mode)
+        found = self._strategies[key]
+        if isinstance(found, CannotGenerate):
+            raise found
+        return found
 
     def _operation(self, op: Operation) -> Any:
         """Schemathesis' view of ``op``; raises CannotGenerate when it has none."""
@@ -171,8 +183,6 @@ class Fuzzer:
 
     # -- turning a generated case into ours --------------------------------------------
     def convert(self, op: Operation, generated: Any, negative: bool) -> Case | None:
-        from schemathesis.core import NotSet
-
         case = self.planner._base(op, "generated", "negative" if negative else "positive")
         case.path_params = {k: unquote(str(_plain(v))) for k, v in (generated.path_parameters or {}).items()}
         if any(_UNROUTABLE.search(v) for v in case.path_params.values()):
@@ -187,6 +197,8 @@ class Fuzzer:
         if _is_binary(body):  # a whole `format: binary` body: the bytes themselves
             body = body.data
         if op.request_body is not None:
+            from schemathesis.core import NotSet
+
             if isinstance(body, NotSet):
                 case.body = NO_BODY
             else:
@@ -306,7 +318,7 @@ class Fuzzer:
                 raise
 
         try:
-            strategy = self._strategy(op, self._operation(op), negative)
+            strategy = self._strategy(op, negative)
             run = self._settings(examples, shrink)(given(strategy)(test))
             (seed(self.seed)(run) if seeded else run)()
         except CannotGenerate:
@@ -418,9 +430,7 @@ def _reason(exc: BaseException, op: Operation, negative: bool) -> str:
         if type(exc).__name__ == "UnsatisfiableSchema":  # schemathesis names the part that admits no value
             return f"no value satisfies the schema: {_first_line(exc)}"
         if negative:
-            if not op.parameters and op.request_body is None:
-                return "nothing to make invalid: the operation has no parameters and no body"
-            return "nothing to make invalid: every value its parameters and body can take is valid"
+            return _nothing_to_break(op)
         return "no valid request could be generated: every candidate was filtered out (is the schema satisfiable?)"
     if isinstance(exc, FailedHealthCheck):
         return f"hypothesis health check failed: {_first_line(exc)}"
@@ -434,3 +444,9 @@ def _reason(exc: BaseException, op: Operation, negative: bool) -> str:
         message = getattr(exc, "message", None) or str(exc)
         return f"schemathesis cannot generate from this schema: {_first_line(message)}"
     return f"generation failed: {type(exc).__name__}: {_first_line(exc)}"
+
+
+def _nothing_to_break(op: Operation) -> str:
+    if not op.parameters and op.request_body is None:
+        return "nothing to make invalid: the operation has no parameters and no body"
+    return "nothing to make invalid: every value its parameters and body can take is valid"

@@ -1,0 +1,256 @@
+"""Cheap drawing: hypothesis strategies built straight from simple parameter schemas.
+
+Schemathesis spends about 30 ms per generated case on an operation with a few
+query parameters (its filters, serialisation and hooks), which is most of a
+check's time. When an operation's whole request is scalar path, query and
+header parameters with schemas made only of a type, bounds, lengths, an enum
+and a pattern, the same kinds of cases (valid requests, and requests with
+exactly one parameter broken or one required parameter left out) are drawn
+here for a fraction of that. Anything else goes to schemathesis.
+
+Whether a drawn case is valid is still decided on the wire by
+``verdict.judge``: a "broken" value that the schema accepts after all is sent
+as a positive case, never blamed on the server.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..core.formats import EXAMPLES as ASSERTED_FORMATS
+from ..core.schema import integer_bounds
+from ..core.spec import Operation, Parameter
+from . import regexgen
+from .cases import wire
+from .values import _exclusive
+
+__all__ = ["Drawn", "simple", "strategy"]
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+# Keys that leave a parameter schema simple: what the drawing below honours, and annotations.
+_KEYS = frozenset({"type", "format", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                   "exclusiveMinimum", "exclusiveMaximum", "default", "example", "examples", "description",
+                   "title", "deprecated", "nullable", "readOnly", "writeOnly", "externalDocs", "$comment"})
+_WIDTHS = {"integer": frozenset({"int32", "int64"}), "number": frozenset({"float", "double"})}
+_INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+_OMIT = object()  # a required parameter left out
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """One drawn request, shaped like the schemathesis case ``Fuzzer.convert`` reads."""
+
+    path_parameters: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    media_type: str | None = None
+
+
+def simple(op: Operation) -> bool:
+    """Whether the whole request of ``op`` is scalar parameters this module can draw."""
+    if op.request_body is not None:
+        return False
+    deref = op.spec.resolver.deref
+    return all(_simple_parameter(p, deref) for p in op.parameters)
+
+
+def _simple_parameter(p: Parameter, deref: Callable[[Any], Any]) -> bool:
+    if p.location not in ("path", "query", "header") or p.style not in (None, "form", "simple"):
+        return False
+    schema = deref(p.schema)
+    if not isinstance(schema, dict) or not set(schema) <= _KEYS or schema.get("nullable") is True:
+        return False
+    kind = schema.get("type")
+    if kind not in _SCALARS:
+        return False
+    fmt = schema.get("format")
+    if fmt is not None:
+        if kind == "string" and (not isinstance(fmt, str) or fmt in ASSERTED_FORMATS):
+            return False  # an asserted format: schemathesis knows how to draw it
+        if kind in _WIDTHS and fmt not in _WIDTHS[kind]:
+            return False
+    enum = schema.get("enum")
+    if enum is not None and not (isinstance(enum, list) and enum and all(_is(v, kind) for v in enum)):
+        return False
+    pattern = schema.get("pattern")
+    if pattern is not None:
+        if kind != "string" or not isinstance(pattern, str):
+            return False
+        try:
+            re.compile(pattern)
+        except re.error:
+            return False
+    for key in ("minLength", "maxLength"):
+        if key in schema and not (isinstance(schema[key], int) and not isinstance(schema[key], bool)):
+            return False
+    for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        value = schema.get(key)
+        if value is not None and not isinstance(value, (int, float)):
+            return False
+    if kind == "integer":
+        lo, hi = _integer_range(schema)
+        return lo is None or hi is None or lo <= hi
+    lo_len, hi_len = schema.get("minLength", 0), schema.get("maxLength")
+    return hi_len is None or lo_len <= hi_len
+
+
+def _is(value: Any, kind: str) -> bool:
+    if isinstance(value, bool):
+        return kind == "boolean"
+    return {"string": isinstance(value, str), "integer": isinstance(value, int),
+            "number": isinstance(value, (int, float)), "boolean": False}[kind]
+
+
+def _integer_range(schema: dict[str, Any]) -> tuple[int | None, int | None]:
+    lo, hi = _exclusive(schema, *integer_bounds(schema), "integer")
+    return (None if lo is None else int(-(-lo // 1)), None if hi is None else int(hi // 1))
+
+
+# -- strategies ---------------------------------------------------------------------------
+def _alphabet(location: str) -> Any:
+    """Characters a value can hold and still mean itself where it travels."""
+    from hypothesis import strategies as st
+
+    if location == "header":
+        return st.characters(min_codepoint=0x21, max_codepoint=0x7E)
+    if location == "path":  # not '/', '\\', '?', '#', '%', space or controls: those change the route
+        return st.characters(min_codepoint=0x21, blacklist_categories=("Cs",), blacklist_characters="/\\?#%\x7f")
+    return st.characters(blacklist_categories=("Cs",))
+
+
+def _travels(char: str, location: str) -> bool:
+    """Whether ``char`` is in ``_alphabet(location)``."""
+    if location == "header":
+        return "\x21" <= char <= "\x7e"
+    if location == "path":
+        return char > "\x20" and char not in "/\\?#%\x7f" and not "\ud800" <= char <= "\udfff"
+    return not "\ud800" <= char <= "\udfff"
+
+
+def _text(location: str, min_size: int = 0, max_size: int | None = None) -> Any:
+    from hypothesis import strategies as st
+
+    if location == "path":
+        min_size = max(min_size, 1)
+    return st.text(_alphabet(location), min_size=min_size, max_size=max_size)
+
+
+def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
+    from hypothesis import strategies as st
+
+    kind = schema["type"]
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "integer":
+        lo, hi = _integer_range(schema)
+        return st.integers(lo, hi)
+    if kind == "number":
+        low, high = schema.get("minimum"), schema.get("maximum")
+        ex_lo, ex_hi = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+        if isinstance(ex_lo, (int, float)) and not isinstance(ex_lo, bool):
+            low, ex_lo = (ex_lo, True) if low is None or ex_lo >= low else (low, False)
+        if isinstance(ex_hi, (int, float)) and not isinstance(ex_hi, bool):
+            high, ex_hi = (ex_hi, True) if high is None or ex_hi <= high else (high, False)
+        return st.floats(low, high, allow_nan=False, allow_infinity=False,
+                         exclude_min=ex_lo is True and low is not None, exclude_max=ex_hi is True and high is not None)
+    lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+    pattern = schema.get("pattern")
+    if pattern is None:
+        return _text(p.location, lo, hi)
+    floor = max(lo, 1 if p.location == "path" else 0)
+    repeated = regexgen.single_class(pattern)
+    if repeated is not None:  # a length and an alphabet: plain text, no regex strategy
+        chars, fewest, most = repeated
+        chars = "".join(c for c in chars if _travels(c, p.location))
+        top = most if hi is None else hi if most is None else min(most, hi)
+        if chars and (top is None or max(floor, fewest) <= top):
+            return st.text(chars, min_size=max(floor, fewest), max_size=top)
+    compiled = re.compile(pattern)
+
+    def fits(text: str) -> bool:  # Python's '$' also matches before a final newline; ECMA's does not
+        return floor <= len(text) and (hi is None or len(text) <= hi) and not text.endswith("\n") \
+            and compiled.search(text) is not None
+
+    return st.from_regex(compiled, alphabet=_alphabet(p.location)).filter(fits)
+
+
+def _invalids(p: Parameter, schema: dict[str, Any]) -> list[Any]:
+    """One strategy per way of breaking ``p``'s schema, as text on the wire."""
+    from hypothesis import strategies as st
+
+    kind, where = schema["type"], p.location
+    out: list[Any] = []
+    if "enum" in schema:
+        documented = {wire(v) for v in schema["enum"]}
+        out.append(_text(where).filter(lambda s: s not in documented))
+    elif kind in ("integer", "number"):
+        numeric = _INTEGER if kind == "integer" else _NUMBER
+        out.append(_text(where, 1).filter(lambda s: numeric.match(s) is None))
+        if kind == "integer":
+            out.append(st.integers(-10**6, 10**6).map(lambda i: f"{i}.5"))
+            lo, hi = _integer_range(schema)
+        else:
+            lo, hi = schema.get("minimum"), schema.get("maximum")
+        if lo is not None:
+            out.append(st.integers(max_value=int(-(-lo // 1)) - 1).map(str))
+        if hi is not None:
+            out.append(st.integers(min_value=int(hi // 1) + 1).map(str))
+    elif kind == "boolean":
+        out.append(_text(where).filter(lambda s: s not in ("true", "false")))
+    else:
+        lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+        if hi is not None:
+            out.append(_text(where, hi + 1, hi + 16))
+        if lo > (1 if where == "path" else 0):
+            out.append(_text(where, 0, lo - 1))
+        if "pattern" in schema:
+            compiled = re.compile(schema["pattern"])
+            out.append(_text(where, 0, hi).filter(lambda s: compiled.search(s) is None or s.endswith("\n")))
+    if where != "path" and kind != "string" and "enum" not in schema:
+        out.append(st.just(""))
+    if p.required and where in ("query", "header"):
+        out.append(st.just(_OMIT))
+    return out
+
+
+def _free(op: Operation) -> list[Parameter]:
+    """Parameters whose value is input: an RPC action selector picks another operation when changed."""
+    pinned = op.discriminators
+    return [p for p in op.parameters if p.name not in pinned]
+
+
+def strategy(op: Operation, negative: bool) -> Any:
+    """A strategy of ``Drawn`` requests for a ``simple`` operation; None when nothing can be broken."""
+    from hypothesis import strategies as st
+
+    deref = op.spec.resolver.deref
+    params = list(op.parameters)
+    schemas = [deref(p.schema) for p in params]
+    valid = [_valid(p, s) if p.required else st.none() | _valid(p, s) for p, s in zip(params, schemas)]
+
+    def build(values: tuple[Any, ...]) -> Drawn:
+        drawn = Drawn()
+        for p, value in zip(params, values):
+            if value is None or value is _OMIT:
+                continue
+            text = wire(value)  # as it travels: booleans as 'true', whole floats without '.0'
+            if p.location == "path":
+                drawn.path_parameters[p.name] = text
+            elif p.location == "query":
+                drawn.query[p.name] = text
+            else:
+                drawn.headers[p.name] = text
+        return drawn
+
+    if not negative:
+        return st.tuples(*valid).map(build)
+    free = set(id(p) for p in _free(op))
+    variants = [st.tuples(*valid[:i], bad, *valid[i + 1:]).map(build)
+                for i, (p, s) in enumerate(zip(params, schemas)) if id(p) in free for bad in _invalids(p, s)]
+    return st.one_of(variants) if variants else None

@@ -2,8 +2,9 @@
 
 Positive draws must be valid requests by the same verdict the wire uses,
 negative draws must break exactly one free parameter (or leave one required
-parameter out), and an RPC action selector must never be broken: changing it
-asks for another operation, not for a rejection.
+parameter out), and an RPC action selector is broken only by leaving it out
+or by a value that selects nothing: another operation's value asks for that
+operation, not for a rejection.
 """
 
 from __future__ import annotations
@@ -170,17 +171,21 @@ def test_a_negative_draw_breaks_at_most_one_parameter(lane: Session) -> None:
     assert any("limit" not in d.query for d in draws) and any("X-Trace" not in d.headers for d in draws)
 
 
-def test_an_rpc_action_selector_is_never_broken() -> None:
+def test_an_rpc_action_selector_is_left_out_or_given_a_value_that_selects_nothing() -> None:
     session = open_session(Options(specs=[str(SPECS / "enos-connect-v2.5.yaml")], base_url="http://127.0.0.1:9",
                                    seed=1))
     try:
-        pinned = [op for op in session.contract.operations if drawing.simple(op) and op.discriminators]
-        assert pinned, "EnOS getJob is a simple operation with an action selector"
-        for op in pinned:
-            strategy = drawing.strategy(op, negative=True)
-            assert strategy is not None
-            draws = _draws(strategy, 200)
-            assert all(d.query.get(k) == v for d in draws for k, v in op.discriminators.items())
+        op = session.contract.operation("getJob")
+        assert drawing.simple(op) and op.discriminators == {"action": "getJob"}
+        chosen = {o.discriminators.get("action") for o in session.contract.operations} - {None}
+        assert chosen == {"getJob", "createJob"}
+        draws = _draws(drawing.strategy(op, negative=True), 300)
+        actions = [d.query.get("action") for d in draws]
+        assert "createJob" not in actions  # another operation's selector asks for that operation
+        assert None in actions and any(a not in chosen for a in actions if a is not None)
+        # the draws that keep the selector break another parameter instead
+        assert {"jobId", "orgId"} <= {p.name for d in draws if d.query.get("action") == "getJob"
+                                      for p in op.parameters if p.required and p.name not in d.query}
     finally:
         session.close()
 

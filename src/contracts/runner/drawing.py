@@ -180,14 +180,14 @@ def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
     return st.from_regex(compiled, alphabet=_alphabet(p.location)).filter(fits)
 
 
-def _invalids(p: Parameter, schema: dict[str, Any]) -> list[Any]:
-    """One strategy per way of breaking ``p``'s schema, as text on the wire."""
+def _invalids(p: Parameter, schema: dict[str, Any], taken: frozenset[str] = frozenset()) -> list[Any]:
+    """One strategy per way of breaking ``p``'s schema, as text on the wire; never a value in ``taken``."""
     from hypothesis import strategies as st
 
     kind, where = schema["type"], p.location
     out: list[Any] = []
     if "enum" in schema:
-        documented = {wire(v) for v in schema["enum"]}
+        documented = {wire(v) for v in schema["enum"]} | taken
         out.append(_text(where).filter(lambda s: s not in documented))
     elif kind in ("integer", "number"):
         numeric = _INTEGER if kind == "integer" else _NUMBER
@@ -219,10 +219,15 @@ def _invalids(p: Parameter, schema: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _free(op: Operation) -> list[Parameter]:
-    """Parameters whose value is input: an RPC action selector picks another operation when changed."""
+def _selectors(op: Operation) -> dict[str, frozenset[str]]:
+    """For each RPC action selector of ``op``, the values that select some operation of its spec.
+
+    A selector is broken only by leaving it out or by a value that selects
+    nothing: another operation's value asks for that operation, not for a rejection.
+    """
     pinned = op.discriminators
-    return [p for p in op.parameters if p.name not in pinned]
+    return {name: frozenset(str(o.discriminators[name]) for o in op.spec.operations if name in o.discriminators)
+            for name in pinned}
 
 
 def strategy(op: Operation, negative: bool) -> Any:
@@ -250,7 +255,11 @@ def strategy(op: Operation, negative: bool) -> Any:
 
     if not negative:
         return st.tuples(*valid).map(build)
-    free = set(id(p) for p in _free(op))
-    variants = [st.tuples(*valid[:i], bad, *valid[i + 1:]).map(build)
-                for i, (p, s) in enumerate(zip(params, schemas)) if id(p) in free for bad in _invalids(p, s)]
+    selectors = _selectors(op)
+    variants = []
+    for i, (p, s) in enumerate(zip(params, schemas)):  # each parameter as likely to be broken as another
+        taken = selectors.get(p.name, frozenset()) if p.location == "query" else frozenset()
+        bad = _invalids(p, s, taken)
+        if bad:
+            variants.append(st.tuples(*valid[:i], st.one_of(bad), *valid[i + 1:]).map(build))
     return st.one_of(variants) if variants else None

@@ -8,6 +8,13 @@ schemathesis' count is the number of entries in its HAR report; ours is
 `summary.requests` in report.json. Both include positive, negative, boundary
 and stateful requests.
 
+Both tools run as installed: schemathesis from site-packages, whose bytecode
+pip compiled at install time, and contracts from its editable checkout, whose
+bytecode this machine's PYTHONDONTWRITEBYTECODE=1 would otherwise keep it from
+caching (140 ms of every run compiling its own modules, which no user installing
+the wheel pays). The variable is lifted for both tools' runs, and one dry run
+warms the cache before anything is timed.
+
 Run: .venv/bin/python bench/check_vs_schemathesis.py [--max-examples 50] [--seed 1]
 """
 
@@ -26,13 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SPECS = ["enos-connect-v2.5.yaml", "iotda-v5.yaml", "oceanconnect-iocm-v1.4.0.yaml"]
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 HEADERS = {"X-Auth-Token": "contracts-demo-token", "app_key": "contracts-demo-app",
            "Authorization": "Bearer contracts-demo-token"}
 
 
 def start_mock() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([str(BIN / "contracts"), "mock", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+                            stderr=subprocess.DEVNULL, text=True, env=ENV)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     match = re.search(r"(http://\S+)", line)
@@ -51,7 +59,7 @@ def run_schemathesis(spec: Path, url: str, n: int, seed: int, workdir: Path, wor
     for name, value in HEADERS.items():
         cmd += ["-H", f"{name}: {value}"]
     started = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
+    subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, env=ENV)
     elapsed = time.perf_counter() - started
     hars = list(out.glob("*.json"))
     cases = len(json.loads(hars[0].read_text())["log"]["entries"]) if hars else 0
@@ -68,7 +76,7 @@ def run_contracts(spec: Path | list[Path], url: str, n: int, seed: int, workdir:
     for name, value in HEADERS.items():
         cmd += ["--header", f"{name}: {value}"]
     started = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, text=True, cwd=workdir)
+    subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, env=ENV)
     elapsed = time.perf_counter() - started
     cases = json.loads((out / "report.json").read_text())["summary"]["requests"]
     return cases, elapsed
@@ -80,8 +88,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    subprocess.run([str(BIN / "contracts"), "check", "--dry-run", "--base-url", "http://127.0.0.1:9"],
+                   capture_output=True, env=ENV)  # warms contracts' bytecode cache; nothing is sent
     proc, url = start_mock()
     totals = {"schemathesis run": [0, 0.0], "contracts check": [0, 0.0]}
+    per_spec: dict[str, dict[str, float]] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
@@ -94,6 +105,7 @@ def main() -> None:
                     cases, elapsed = runner(spec, url, args.max_examples, args.seed, workdir, args.workers)
                     totals[tool][0] += cases
                     totals[tool][1] += elapsed
+                    per_spec.setdefault(name, {})[tool] = cases / elapsed
                     print(f"{name:<32} {tool:<18} {cases:>6} {elapsed:>8.2f} {cases / elapsed:>8.1f}")
             # contracts check takes every spec in one run; schemathesis run takes one schema per run.
             once = run_contracts([ROOT / "specs" / name for name in SPECS], url, args.max_examples, args.seed,
@@ -105,6 +117,9 @@ def main() -> None:
     for tool, (cases, seconds) in totals.items():
         print(f"{'3 specs, 3 runs':<32} {tool:<18} {cases:>6} {seconds:>8.2f} {rates[tool]:>8.1f}")
     print(f"{'3 specs, 1 run':<32} {'contracts check':<18} {once[0]:>6} {once[1]:>8.2f} {once[0] / once[1]:>8.1f}")
+    for name, rate in per_spec.items():
+        print(f"ratio, {name:<32} {rate['contracts check'] / rate['schemathesis run']:.2f}x the cases/s of "
+              f"schemathesis run")
     anchor = rates["schemathesis run"]
     print(f"ratio, one run per spec for both tools:     {rates['contracts check'] / anchor:.2f}x the cases/s of "
           f"schemathesis run")

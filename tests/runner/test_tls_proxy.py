@@ -126,3 +126,37 @@ def test_an_unreachable_proxy_is_a_set_up_error(capsys: pytest.CaptureFixture[st
     assert run(["check", "--base-url", "http://127.0.0.1:9", "--proxy", f"http://127.0.0.1:{port}", *ARGS]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and ("proxy" in err[0] or "cannot connect" in err[0])
+
+
+def test_a_proxy_variable_httpx_cannot_use_is_one_line_without_its_credentials(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "bad://proxyuser:s3cret@proxy.example.com")
+    assert run(["check", "--base-url", "http://127.0.0.1:9", *ARGS]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "HTTP_PROXY" in err[0] and "not a usable proxy" in err[0], err
+    assert "s3cret" not in err[0] and "proxyuser" not in err[0]
+
+
+@pytest.mark.parametrize(("url", "proxy", "env", "expected"), [
+    ("http://127.0.0.1:8080", None, {}, False),
+    ("HTTP://example.com", "http://proxy:3128", {}, False),
+    ("https://example.com", None, {}, True),
+    ("http://example.com", "https://proxy:3128", {}, True),
+    ("http://example.com", None, {"HTTP_PROXY": "https://proxy:3128"}, True),
+    ("http://example.com", None, {"all_proxy": "HTTPS://proxy:3128"}, True),
+])
+def test_the_ca_bundle_is_loaded_only_when_tls_can_be_used(
+        url: str, proxy: str | None, env: dict[str, str], expected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from contracts.runner.transport import HttpTransport, Tls, _may_use_tls
+
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert _may_use_tls(url, proxy) is expected
+    transport = HttpTransport(url, tls=Tls(proxy=proxy))
+    try:
+        # without TLS in reach, a context with no CAs: any TLS that happens anyway fails closed
+        assert (transport._verify is True) is expected
+    finally:
+        transport.close()

@@ -13,6 +13,7 @@ the tool's own problem, counted, never a finding and never the end of a run.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from dataclasses import dataclass
@@ -103,8 +104,20 @@ class HttpTransport:
         self.limits = limits or Limits()
         self.tls = tls or Tls(insecure=verify is False)
         self._verify = self.tls.context()
+        if self._verify is True and not _may_use_tls(self.base_url, self.tls.proxy):
+            # httpx loads the whole CA bundle for verify=True (~60 ms of every run's start-up). A
+            # plain-http target with no TLS proxy never uses it; a context without CAs fails any
+            # TLS that happens all the same, closed rather than open.
+            self._verify = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        try:
+            self._client = self._new_client()
+        except ValueError as exc:  # httpx refusing a proxy URL, given or from the environment
+            from ..core.errors import UsageError
+
+            where = f"--proxy {self.tls.proxy!r}" if self.tls.proxy else _proxy_variables()
+            raise UsageError(_USERINFO.sub("//***@", f"{where}: not a usable proxy ({_first_line(exc)}); expected "
+                                                     f"e.g. http://proxy.example.com:3128")) from None
         self._loop = asyncio.new_event_loop()
-        self._client = self._new_client()
 
     def _new_client(self) -> httpx.AsyncClient:
         import httpx
@@ -199,6 +212,28 @@ class HttpTransport:
             pass
         finally:
             self._loop.close()
+
+
+def _may_use_tls(base_url: str, proxy: str | None) -> bool:
+    """Whether requests to ``base_url`` can need TLS: an https target, or an https proxy (given or from the environment)."""
+    import os
+
+    if not base_url.lower().startswith("http://"):
+        return True
+    proxies = [proxy] + [os.environ.get(k) for k in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")]
+    return any(p and p.strip().lower().startswith("https://") for p in proxies)
+
+
+_USERINFO = re.compile(r"//[^/@\s]*@")  # proxy credentials never reach a message
+
+
+def _proxy_variables() -> str:
+    """The proxy variables set in the environment, for an error message."""
+    import os
+
+    names = [k for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+             if os.environ.get(k)]
+    return "the proxy in " + (", ".join(f"{k}={os.environ[k]!r}" for k in names) or "the environment")
 
 
 async def _read_capped(stream: Any, limit: int) -> tuple[bytes, bool, int]:

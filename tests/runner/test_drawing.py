@@ -209,3 +209,19 @@ def test_the_path_alphabet_never_changes_the_route(lane: Session) -> None:
     for drawn in _draws(drawing.strategy(op, negative=False), 300):
         name = drawn.path_parameters["name"]
         assert name and not set(name) & set("/\\?#% ") and all(ord(c) > 0x20 for c in name)
+
+
+@pytest.mark.parametrize("spec", ["enos-connect-v2.5.yaml", "iotda-v5.yaml", "oceanconnect-iocm-v1.4.0.yaml"])
+def test_positive_draws_of_the_shipped_specs_are_all_valid(spec: str) -> None:
+    session = open_session(Options(specs=[str(SPECS / spec)], base_url="http://127.0.0.1:9", seed=1,
+                                   headers=["X-Auth-Token: t", "app_key: a", "Authorization: Bearer t"]))
+    try:
+        fuzzer = _fuzzer(session)
+        simple = [op for op in session.contract.operations if drawing.simple(op)]
+        assert simple
+        for op in simple:
+            for drawn in _draws(drawing.strategy(op, negative=False), 100):
+                case = fuzzer.convert(op, drawn, negative=False)
+                assert case is not None and case.expect == ACCEPT, (op.operation_id, drawn, case and case.reason)
+    finally:
+        session.close()

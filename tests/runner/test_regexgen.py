@@ -64,22 +64,42 @@ def test_a_repeated_class_is_built_once() -> None:
     assert gen.chars_in(items) == list("abcdef")
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("^[0-9a-f]{24}$", ("0123456789abcdef", 24, 24)),
-    (r"^[\da-c_]{1,8}$", ("0123456789abc_", 1, 8)),
-    ("^x+$", ("x", 1, None)),
-    (r"\A[ab]*\Z", ("ab", 0, None)),
-])
-def test_single_class_reads_an_anchored_repeated_class(pattern: str, expected: tuple[str, int, int | None]) -> None:
-    chars, fewest, most = regexgen.single_class(pattern)  # type: ignore[misc]
-    assert (set(chars), fewest, most) == (set(expected[0]), expected[1], expected[2])
-    # what it describes is what the pattern accepts
-    assert all(re.search(pattern, c * max(fewest, 1)) for c in chars)
+TIME = r"^[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z$"
+
+
+def _expand(piece: Any, rng: random.Random) -> str:
+    """One string a piece describes, drawn with ``rng`` (what drawing.py does with hypothesis)."""
+    kind = piece[0]
+    if kind == "chars":
+        return rng.choice(piece[1])
+    if kind == "repeat":
+        _, lo, hi, inner = piece
+        return "".join(_expand(inner, rng) for _ in range(rng.randint(lo, lo + 5 if hi is None else hi)))
+    if kind == "alt":
+        return _expand(rng.choice(piece[1]), rng)
+    return "".join(_expand(p, rng) for p in piece[1])
 
 
 @pytest.mark.parametrize("pattern", [
-    "[0-9]{24}", "^[0-9]{24}", "^[^ab]{3}$", r"^\w{3}$", r"^\s+$", "^[a-f]{2}[0-9]{2}$", "^(ab){2}$",
+    "^[0-9a-f]{24}$", r"^[\da-c_]{1,8}$", "^x+$", r"\A[ab]*\Z", TIME, "^[A-Z]{3}-[0-9]+$", "^(ab|c){2,3}$", "^$",
+])
+def test_pieces_describe_only_strings_the_pattern_matches(pattern: str) -> None:
+    piece = regexgen.pieces(pattern)
+    assert piece is not None
+    rng = random.Random(7)
+    for _ in range(300):
+        text = _expand(piece, rng)
+        assert re.search(pattern, text) and not text.endswith("\n"), text
+
+
+def test_pieces_of_a_repeated_class_are_its_alphabet_and_length() -> None:
+    assert regexgen.pieces("^[0-9a-f]{24}$") == ("repeat", 24, 24, ("chars", "0123456789abcdef"))
+    assert regexgen.pieces("^x+$") == ("repeat", 1, None, ("chars", "x"))
+
+
+@pytest.mark.parametrize("pattern", [
+    "[0-9]{24}", "^[0-9]{24}", "^[^ab]{3}$", r"^\w{3}$", r"^\s+$", "^(?i)ab$", r"^(a)\1$", "^(?=a)a$",
     "^[\u0000-\uffff]{2}$", "^[a-", "^.{3}$",
 ])
-def test_single_class_refuses_what_is_not_one_plain_class(pattern: str) -> None:
-    assert regexgen.single_class(pattern) is None
+def test_pieces_refuse_what_is_not_plain_alphabets(pattern: str) -> None:
+    assert regexgen.pieces(pattern) is None

@@ -164,20 +164,46 @@ def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
     if pattern is None:
         return _text(p.location, lo, hi)
     floor = max(lo, 1 if p.location == "path" else 0)
-    repeated = regexgen.single_class(pattern)
-    if repeated is not None:  # a length and an alphabet: plain text, no regex strategy
-        chars, fewest, most = repeated
-        chars = "".join(c for c in chars if _travels(c, p.location))
-        top = most if hi is None else hi if most is None else min(most, hi)
-        if chars and (top is None or max(floor, fewest) <= top):
-            return st.text(chars, min_size=max(floor, fewest), max_size=top)
     compiled = re.compile(pattern)
+    planned = regexgen.pieces(pattern)
+    if planned is not None and planned[0] == "repeat":  # one repeat: the length bounds go into it
+        _, fewest, most, inner = planned
+        top = most if hi is None else hi if most is None else min(most, hi)
+        planned = ("repeat", max(fewest, floor), top, inner) if top is None or max(fewest, floor) <= top else None
+    fast = None if planned is None else _from_pieces(planned, p.location)
+    if fast is not None:  # small alphabets in a row: plain text and choices, no regex strategy
+        return fast.filter(lambda text: floor <= len(text) and (hi is None or len(text) <= hi)
+                           and compiled.search(text) is not None)
 
     def fits(text: str) -> bool:  # Python's '$' also matches before a final newline; ECMA's does not
         return floor <= len(text) and (hi is None or len(text) <= hi) and not text.endswith("\n") \
             and compiled.search(text) is not None
 
     return st.from_regex(compiled, alphabet=_alphabet(p.location)).filter(fits)
+
+
+def _from_pieces(piece: regexgen.Piece, location: str) -> Any:
+    """A strategy of the strings ``piece`` describes, in characters that travel in ``location``; None if one cannot."""
+    from hypothesis import strategies as st
+
+    kind = piece[0]
+    if kind == "chars":
+        chars = "".join(c for c in piece[1] if _travels(c, location))
+        return (st.just(chars) if len(chars) == 1 else st.sampled_from(chars)) if chars else None
+    if kind == "repeat":
+        _, lo, hi, inner = piece
+        most = lo + 16 if hi is None else hi
+        if inner[0] == "chars":
+            chars = "".join(c for c in inner[1] if _travels(c, location))
+            return st.text(chars, min_size=lo, max_size=most) if chars else None
+        part = _from_pieces(inner, location)
+        return None if part is None else st.lists(part, min_size=lo, max_size=most).map("".join)
+    parts = [_from_pieces(sub, location) for sub in piece[1]]
+    if any(part is None for part in parts):
+        return None
+    if kind == "alt":
+        return st.one_of(parts)
+    return st.tuples(*parts).map("".join)
 
 
 def _invalids(p: Parameter, schema: dict[str, Any], taken: frozenset[str] = frozenset()) -> list[Any]:

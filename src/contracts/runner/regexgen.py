@@ -116,46 +116,70 @@ def example(pattern: str, *, rng: random.Random | None = None, min_length: int =
     raise ValueError(f"cannot build a string matching {pattern!r}")
 
 
-def single_class(pattern: str, limit: int = 512) -> tuple[str, int, int | None] | None:
-    """(characters, fewest, most) when ``pattern`` is one anchored class repeated, as in ``^[0-9a-f]{24}$``.
+Piece = tuple  # ("chars", str) | ("repeat", lo, hi | None, Piece) | ("seq", [Piece]) | ("alt", [Piece])
 
-    Such a pattern is a length and an alphabet, which hypothesis draws as
-    plain text far faster than through its regex strategy. None otherwise,
-    or when the class would be larger than ``limit`` characters.
+
+def pieces(pattern: str, limit: int = 512) -> Piece | None:
+    """The anchored ``pattern`` as plain pieces: character sets, repeats, sequences, alternatives.
+
+    ``^[0-9]{4}(0[1-9]|1[0-2])T...Z$`` is a handful of small alphabets in a
+    row, which hypothesis draws as plain text and choices far faster than
+    through its general regex strategy. None for anything else (unanchored,
+    negated or Unicode-wide classes such as ``\\w``, lookarounds, back
+    references, flags), which is left to that strategy.
     """
     try:
         parsed = list(sre_parse.parse(pattern))
-    except (re.error, RecursionError):
+    except (re.error, RecursionError, OverflowError):
         return None
-    if len(parsed) != 3 or parsed[0][0] is not AT or parsed[-1][0] is not AT:
+    if len(parsed) < 2 or parsed[0][0] is not AT or parsed[-1][0] is not AT:
         return None
-    if str(parsed[0][1]).split(".")[-1] not in ("AT_BEGINNING", "AT_BEGINNING_STRING") \
-            or str(parsed[-1][1]).split(".")[-1] not in ("AT_END", "AT_END_STRING"):
+    if _name(parsed[0][1]) not in ("AT_BEGINNING", "AT_BEGINNING_STRING") \
+            or _name(parsed[-1][1]) not in ("AT_END", "AT_END_STRING"):
         return None
-    op, av = parsed[1]
-    if op is not MAX_REPEAT:
-        return None
-    lo, hi, sub = av
-    sub = list(sub)
-    if len(sub) != 1:
-        return None
-    kind, items = sub[0]
-    if kind is LITERAL:
-        chars = [chr(items)]
-    elif kind is IN:
-        chars = []
-        for op, av in items:
-            if op is LITERAL:
-                chars.append(chr(av))
-            elif op is RANGE and av[1] - av[0] < limit:
-                chars.extend(chr(c) for c in range(av[0], av[1] + 1))
-            elif op is CATEGORY and str(av).split(".")[-1] == "CATEGORY_DIGIT":
-                chars.extend("0123456789")
+    return _sequence(parsed[1:-1], limit)
+
+
+def _name(value: Any) -> str:
+    return str(value).split(".")[-1]
+
+
+def _sequence(items: list[tuple[Any, Any]], limit: int) -> Piece | None:
+    out = []
+    for op, av in items:
+        piece = _piece(op, av, limit)
+        if piece is None:
+            return None
+        out.append(piece)
+    return out[0] if len(out) == 1 else ("seq", out)
+
+
+def _piece(op: Any, av: Any, limit: int) -> Piece | None:
+    if op is LITERAL:
+        return ("chars", chr(av)) if av != 10 else None
+    if op is IN:
+        chars: list[str] = []
+        for kind, value in av:
+            if kind is LITERAL:
+                chars.append(chr(value))
+            elif kind is RANGE and value[1] - value[0] < limit:
+                chars.extend(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is CATEGORY and _name(value) == "CATEGORY_DIGIT":
+                chars.extend("0123456789")  # ASCII digits: what ECMA's \\d means
             else:
-                return None  # negated classes, \\w, \\s: Unicode-wide, left to the regex strategy
-    else:
-        return None
-    unique = "".join(dict.fromkeys(c for c in chars if c != "\n"))
-    if not unique or len(unique) > limit:
-        return None
-    return unique, lo, (None if hi == sre_parse.MAXREPEAT else hi)
+                return None
+        unique = "".join(dict.fromkeys(c for c in chars if c != "\n"))
+        return ("chars", unique) if unique and len(unique) <= limit else None
+    if op is MAX_REPEAT:
+        lo, hi, sub = av
+        inner = _sequence(list(sub), limit)
+        if inner is None:
+            return None
+        return ("repeat", lo, None if hi == sre_parse.MAXREPEAT else hi, inner)
+    if op is SUBPATTERN:
+        _, add_flags, del_flags, sub = av
+        return _sequence(list(sub), limit) if not add_flags and not del_flags else None
+    if op is BRANCH:
+        branches = [_sequence(list(b), limit) for b in av[1]]
+        return None if any(b is None for b in branches) else ("alt", branches)
+    return None

@@ -297,13 +297,13 @@ def test_a_worker_returns_its_errors_as_data(write_spec: Callable[..., Path], mo
             runner = session.runner()
             ops = [session.contract.operation("root")]
             monkeypatch.setattr(engine, "_FORKED", (runner, ops))
-            limited = engine._generate_task(0, True)
+            limited = engine._generate_task(0, True, 0)
 
             def explore(*_: Any) -> Any:
                 raise Unpicklable("x", "boom")
 
             monkeypatch.setattr(runner.fuzzer, "explore", explore)
-            broken = engine._generate_task(0, False)
+            broken = engine._generate_task(0, False, 0)
         finally:
             session.close()
     assert limited.error is None

@@ -528,8 +528,12 @@ class Runner:
         return result
 
     # -- generated cases ---------------------------------------------------------------
-    def _tasks(self, ops: list[Operation], modes: list[bool]) -> list[tuple[int, bool]]:
-        return [(index, negative) for index in range(len(ops)) for negative in modes]
+    def _tasks(self, ops: list[Operation], modes: list[bool]) -> list[tuple[int, bool, int]]:
+        """(operation, mode, piece) in a fixed order: the pieces of costly modes first, so that the
+        pool, which hands tasks out in order, starts the long ones while cheap ones fill the gaps."""
+        tasks = [(index, negative, chunk) for index in range(len(ops)) for negative in modes
+                 for chunk in range(self.fuzzer.chunks(ops[index]))]
+        return sorted(tasks, key=lambda t: -self.fuzzer.chunks(ops[t[0]]))
 
     def _start_generation(self, ops: list[Operation], modes: list[bool]) -> Any:
         """Fork the workers and start exploring (None when generation runs in this process).
@@ -557,17 +561,18 @@ class Runner:
     def _finish_generation(self, result: RunResult, ops: list[Operation], modes: list[bool], pool: Any) -> None:
         known = set(self._raw.keys)
         tasks = self._tasks(ops, modes)
-        explored: list[tuple[Operation, bool, list[Any]]] = []
+        explored: list[tuple[Operation, bool, int, list[Any]]] = []
         if pool is None:
-            for index, negative in tasks:
+            for index, negative, chunk in tasks:
                 op = ops[index]
-                keys = self.fuzzer.explore(op, negative, lambda c, record, op=op: self.probe(result, op, c, record))
+                keys = self.fuzzer.explore(op, negative, lambda c, record, op=op: self.probe(result, op, c, record),
+                                           chunk)
                 self._cannot(result, op, negative, self.fuzzer.cannot_generate(op, negative))
-                explored.append((op, negative, keys))
+                explored.append((op, negative, chunk, keys))
         else:
             global _FORKED
             try:
-                for (index, negative), pending in zip(tasks, pool.results):
+                for (index, negative, chunk), pending in zip(tasks, pool.results):
                     part = pending.get()
                     if part.error is not None:  # a bug in a worker, returned as text: it ends the run
                         raise GenerationWorkerError(ops[index], negative, part.error)
@@ -579,15 +584,16 @@ class Runner:
                     if self.max_failures is not None and self._raw.errors >= self.max_failures:
                         raise _TimeUp("max-failures")
                     self._cannot(result, ops[index], negative, part.cannot)
-                    explored.append((ops[index], negative, part.keys))
+                    explored.append((ops[index], negative, chunk, part.keys))
                 pool.pool.close()
                 pool.pool.join()
             finally:
                 pool.stop()
                 _FORKED = None
-        for op, negative, keys in explored:  # shrinking replays the same seed here, after the planned cases
+        for op, negative, chunk, keys in explored:  # shrinking replays the piece's seed here, after the planned cases
             self._minimal.update(self.fuzzer.shrink_all(
-                op, negative, keys, lambda c, record, op=op: self.probe(result, op, c, record), known))
+                op, negative, keys, lambda c, record, op=op: self.probe(result, op, c, record),
+                known | set(self._minimal), chunk))  # a cause another piece also hit is shrunk once
 
     @staticmethod
     def _cannot(result: RunResult, op: Operation, negative: bool, reason: str | None) -> None:
@@ -724,8 +730,8 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _generate_task(index: int, negative: bool) -> _Part:
-    """Runs in a forked worker: a fresh connection, empty collectors, one (operation, mode)."""
+def _generate_task(index: int, negative: bool, chunk: int) -> _Part:
+    """Runs in a forked worker: a fresh connection, empty collectors, one piece of one (operation, mode)."""
     parent, ops = _FORKED
     runner = Runner(parent.contract, parent.transport.fresh(), parent.planner, parent.checks, seed=parent.seed,
                     max_examples=parent.max_examples, fuzzer=parent.fuzzer, limiter=parent.limiter,
@@ -735,7 +741,7 @@ def _generate_task(index: int, negative: bool) -> _Part:
     result = RunResult(runner.transport.description, [], runner.seed, runner.max_examples)
     setup, stopped, keys = None, None, []
     try:
-        keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record))
+        keys = runner.fuzzer.explore(op, negative, lambda c, record: runner.probe(result, op, c, record), chunk)
     except SetupFailure as exc:  # what ran so far comes back with it
         setup = str(exc)
     except _TimeUp as stop:

@@ -39,6 +39,7 @@ from .verdict import UNDOCUMENTED, documented_body, judge
 Probe = Callable[[Case, bool], tuple[Exchange, list[Finding]]]
 Key = tuple[str, str, str, str]
 MAX_SHRINKS_PER_OPERATION = 8
+CHUNK = 13  # cases per worker task for a mode drawn through schemathesis (see Fuzzer.chunks)
 _UNROUTABLE = re.compile(r"[\x00-\x20\x7f/\\?#%]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SHRINK_PROBES = 300  # requests spent shrinking one failure (deterministic, unlike a time limit)
@@ -112,6 +113,29 @@ class Fuzzer:
     def per_mode(self) -> int:
         """The budget is per operation, like schemathesis' -n: half positive, half negative."""
         return max(1, (self.max_examples + 1) // 2)
+
+    def chunks(self, op: Operation) -> int:
+        """How many pieces one mode of ``op`` is explored in, each its own task for the workers.
+
+        Drawing through schemathesis costs 25-60 ms a case on a nested body, so
+        one such mode can take longer than everything else together and
+        leave the other workers idle; its budget is cut into pieces of about
+        ``CHUNK`` cases, each seeded apart. Cheap drawn modes stay whole. The
+        count depends on the operation and the budget only, never on the
+        number of workers, so a seed gives the same cases with ``-w 1`` and ``-w 2``.
+        """
+        if drawing.simple(op):
+            return 1
+        return max(1, -(-self.per_mode // CHUNK))
+
+    def budget(self, op: Operation, chunk: int) -> int:
+        """The examples of piece ``chunk`` of one mode: ``per_mode`` split as evenly as it goes."""
+        parts = self.chunks(op)
+        share, rest = divmod(self.per_mode, parts)
+        return share + (1 if chunk < rest else 0)
+
+    def _seed(self, chunk: int) -> int:
+        return self.seed if chunk == 0 else (self.seed * 1_000_003 + chunk) % 2**32
 
     def prepare(self, ops: list[Operation]) -> None:
         """Load schemathesis' view of every operation and warm its strategies now.
@@ -273,10 +297,14 @@ class Fuzzer:
     def run_mode(self, op: Operation, negative: bool, probe: Probe,
                  known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
         """Explore one mode, then shrink each error only generation found (see ``shrink_all``)."""
-        return self.shrink_all(op, negative, self.explore(op, negative, probe), probe, known)
+        minimal: dict[Key, Finding] = {}
+        for chunk in range(self.chunks(op)):
+            keys = self.explore(op, negative, probe, chunk)
+            minimal.update(self.shrink_all(op, negative, keys, probe, known, chunk))
+        return minimal
 
-    def explore(self, op: Operation, negative: bool, probe: Probe) -> list[Key]:
-        """Send ``per_mode`` generated cases; returns the error keys they hit, in order."""
+    def explore(self, op: Operation, negative: bool, probe: Probe, chunk: int = 0) -> list[Key]:
+        """Send piece ``chunk`` of the mode's generated cases; returns the error keys they hit, in order."""
         if self.max_examples <= 0:
             return []
         keys: dict[Key, None] = {}
@@ -291,13 +319,13 @@ class Fuzzer:
                     keys.setdefault(key_of(f), None)
 
         try:
-            self._drive(op, negative, explore, examples=self.per_mode, shrink=False)
+            self._drive(op, negative, explore, examples=self.budget(op, chunk), shrink=False, chunk=chunk)
         except CannotGenerate as exc:  # what was sent before it counts; the mode ends here
             self.cannot[(op.operation_id, negative)] = exc.reason
         return list(keys)
 
     def _drive(self, op: Operation, negative: bool, body: Callable[[Any], None], *, examples: int, shrink: bool,
-               seeded: bool = True) -> None:
+               seeded: bool = True, chunk: int = 0) -> None:
         """Run ``body`` on up to ``examples`` generated cases of one operation and mode.
 
         What ``body`` raises is ours (a finding being shrunk, a set-up
@@ -320,7 +348,7 @@ class Fuzzer:
         try:
             strategy = self._strategy(op, negative)
             run = self._settings(examples, shrink)(given(strategy)(test))
-            (seed(self.seed)(run) if seeded else run)()
+            (seed(self._seed(chunk))(run) if seeded else run)()
         except CannotGenerate:
             raise
         except RecursionError as exc:  # deep recursive schemas, wherever the recursion ran out
@@ -333,7 +361,7 @@ class Fuzzer:
             raise CannotGenerate(_reason(exc, op, negative)) from None
 
     def shrink_all(self, op: Operation, negative: bool, keys: list[Key], probe: Probe,
-                   known: set[Key] | frozenset[Key] = frozenset()) -> dict[Key, Finding]:
+                   known: set[Key] | frozenset[Key] = frozenset(), chunk: int = 0) -> dict[Key, Finding]:
         """The minimal reproduction per key. ``known`` errors were already found by the planned
         cases, whose requests are minimal by design; shrinking them again would only cost time."""
         minimal: dict[Key, Finding] = {}
@@ -344,13 +372,13 @@ class Fuzzer:
             if self._shrinking >= SHRINK_RUN_SECONDS:
                 break  # the run's shrink budget is spent: the findings stand, unshrunk
             began = time.monotonic()
-            found = self._shrink(op, key, negative, probe)
+            found = self._shrink(op, key, negative, probe, chunk)
             self._shrinking += time.monotonic() - began
             if found is not None:
                 minimal[key] = found
         return minimal
 
-    def _shrink(self, op: Operation, key: Key, negative: bool, probe: Probe) -> Finding | None:
+    def _shrink(self, op: Operation, key: Key, negative: bool, probe: Probe, chunk: int = 0) -> Finding | None:
         failing: dict[tuple[Any, ...], _Hit] = {}
         probes = [0]
         began = time.monotonic()
@@ -374,7 +402,7 @@ class Fuzzer:
                 raise failing[fingerprint]
 
         try:
-            self._drive(op, negative, hunt, examples=self.per_mode, shrink=True)
+            self._drive(op, negative, hunt, examples=self.budget(op, chunk), shrink=True, chunk=chunk)
         except _Enough:
             hit = list(failing.values())[-1]  # the last failure hypothesis reached is the smallest
             return hit.findings[0].with_(extra={**hit.findings[0].extra, "shrunk": True})

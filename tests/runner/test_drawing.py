@@ -225,3 +225,12 @@ def test_positive_draws_of_the_shipped_specs_are_all_valid(spec: str) -> None:
                 assert case is not None and case.expect == ACCEPT, (op.operation_id, drawn, case and case.reason)
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("segment", [".", ".."])
+def test_a_dot_segment_is_never_sent_as_a_path_value(lane: Session, segment: str) -> None:
+    """A server (or a proxy before it) resolves /items/../x to /x: another route, not this input."""
+    op = lane.contract.operation("plainPath")
+    fuzzer = _fuzzer(lane)
+    assert fuzzer.convert(op, drawing.Drawn({"name": segment}), negative=False) is None
+    assert fuzzer.convert(op, drawing.Drawn({"name": "..."}), negative=False) is not None

@@ -209,8 +209,8 @@ class Fuzzer:
     def convert(self, op: Operation, generated: Any, negative: bool) -> Case | None:
         case = self.planner._base(op, "generated", "negative" if negative else "positive")
         case.path_params = {k: unquote(str(_plain(v))) for k, v in (generated.path_parameters or {}).items()}
-        if any(_UNROUTABLE.search(v) for v in case.path_params.values()):
-            return None  # ids with '/', '%', '?' or control characters change the route, not the input
+        if any(_UNROUTABLE.search(v) or v in (".", "..") for v in case.path_params.values()):
+            return None  # ids with '/', '%', '?', control characters or dot segments change the route, not the input
         case.query = {k: _plain(v) for k, v in (generated.query or {}).items() if v is not None}
         self.planner._credentials(op, case)  # query and cookie API keys given with --param travel too
         configured = {k.lower() for k in case.headers}

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from contracts.runner import drawing
-from contracts.runner.cases import ACCEPT, REJECT
+from contracts.runner.cases import ACCEPT, NO_BODY, REJECT
 from contracts.runner.session import Options, Session, open_session
 
 from .servers import ROOT
@@ -45,6 +45,16 @@ paths:
     post:
       operationId: withBody
       requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: {"200": {description: ok}}
+  /composed:
+    post:
+      operationId: withComposedBody
+      requestBody: {content: {application/json: {schema: {oneOf: [{type: object}, {type: array}]}}}}
+      responses: {"200": {description: ok}}
+  /form:
+    post:
+      operationId: withFormBody
+      requestBody: {content: {application/x-www-form-urlencoded: {schema: {type: object}}}}
       responses: {"200": {description: ok}}
   /cookie:
     get:
@@ -121,7 +131,7 @@ def _draws(strategy: Any, n: int = 150) -> list[drawing.Drawn]:
 def test_scalar_parameters_take_the_lane_and_the_rest_go_to_schemathesis(lane: Session) -> None:
     taken = {op.operation_id: drawing.simple(op) for op in lane.contract.operations}
     assert taken == {"item": True, "withRef": True, "plainPath": True, "root": True,
-                     "withBody": False, "withCookie": False, "withFormat": False, "withNullable": False,
+                     "withBody": True, "withComposedBody": False, "withFormBody": False, "withCookie": False, "withFormat": False, "withNullable": False,
                      "withArray": False, "withComposed": False}
 
 
@@ -234,3 +244,29 @@ def test_a_dot_segment_is_never_sent_as_a_path_value(lane: Session, segment: str
     fuzzer = _fuzzer(lane)
     assert fuzzer.convert(op, drawing.Drawn({"name": segment}), negative=False) is None
     assert fuzzer.convert(op, drawing.Drawn({"name": "..."}), negative=False) is not None
+
+
+def test_a_plain_json_body_is_drawn_valid_and_broken_at_one_place() -> None:
+    session = open_session(Options(specs=[str(SPECS / "enos-connect-v2.5.yaml")], base_url="http://127.0.0.1:9",
+                                   seed=1))
+    try:
+        op = session.contract.operation("createJob")
+        fuzzer = _fuzzer(session)
+        assert drawing.simple(op)
+        positives = [fuzzer.convert(op, d, negative=False) for d in _draws(drawing.strategy(op, negative=False))]
+        assert all(c is not None and c.expect == ACCEPT for c in positives), \
+            [c.reason for c in positives if c is not None and c.expect != ACCEPT][:3]
+        # optional members are sometimes sent: timeoutPolicy is optional, name is required
+        bodies = [c.body for c in positives if c is not None]
+        assert all("name" in b for b in bodies) and 0 < sum("timeoutPolicy" in b for b in bodies) < len(bodies)
+        negatives = [fuzzer.convert(op, d, negative=True) for d in _draws(drawing.strategy(op, negative=True), 300)]
+        judged = [c for c in negatives if c is not None]
+        assert all(c.expect == REJECT for c in judged), [c.name for c in judged if c.expect != REJECT][:3]
+        where = {c.location.split("/")[2] if c.location.startswith("/body/") else c.location for c in judged}
+        # broken parameters, the body as a whole, and several of its members, each somewhere
+        assert {"/query/action", "/query/orgId"} <= where
+        assert len(where & {"name", "targetScope", "schedulePolicy", "commandInfo", "desc", "timeoutPolicy",
+                            "retryPolicy"}) >= 5, where
+        assert any(c.body is NO_BODY for c in judged)  # the required body left out
+    finally:
+        session.close()

@@ -51,17 +51,36 @@ class Drawn:
 
 
 def simple(op: Operation) -> bool:
-    """Whether the whole request of ``op`` is scalar parameters this module can draw."""
-    if op.request_body is not None:
-        return False
+    """Whether the whole request of ``op`` is scalar parameters, and a plain JSON body, that this module draws."""
     deref = op.spec.resolver.deref
+    if op.request_body is not None:
+        from . import drawbody
+
+        media = _json_media(op)
+        if media is None or not drawbody.plain(op.request_body.content[media].schema, deref):
+            return False
     return all(_simple_parameter(p, deref) for p in op.parameters)
+
+
+def _json_media(op: Operation) -> str | None:
+    """The body's media type when it is the only one and JSON; the others are schemathesis' to draw."""
+    assert op.request_body is not None
+    content = op.request_body.content
+    if len(content) != 1:
+        return None
+    media = next(iter(content))
+    return media if media.split(";")[0].strip().lower() in ("application/json",) or \
+        media.split(";")[0].strip().lower().endswith("+json") else None
 
 
 def _simple_parameter(p: Parameter, deref: Callable[[Any], Any]) -> bool:
     if p.location not in ("path", "query", "header") or p.style not in (None, "form", "simple"):
         return False
-    schema = deref(p.schema)
+    return simple_schema(deref(p.schema))
+
+
+def simple_schema(schema: Any) -> bool:
+    """Whether ``schema`` is a scalar this module draws: a type, bounds, lengths, an enum, a pattern."""
     if not isinstance(schema, dict) or not set(schema) <= _KEYS or schema.get("nullable") is True:
         return False
     kind = schema.get("type")
@@ -140,6 +159,11 @@ def _text(location: str, min_size: int = 0, max_size: int | None = None) -> Any:
 
 
 def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
+    return scalar(schema, p.location)
+
+
+def scalar(schema: dict[str, Any], location: str) -> Any:
+    """A strategy of the valid values of a simple scalar ``schema`` that travel in ``location``."""
     from hypothesis import strategies as st
 
     kind = schema["type"]
@@ -162,15 +186,15 @@ def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
     lo, hi = schema.get("minLength", 0), schema.get("maxLength")
     pattern = schema.get("pattern")
     if pattern is None:
-        return _text(p.location, lo, hi)
-    floor = max(lo, 1 if p.location == "path" else 0)
+        return _text(location, lo, hi)
+    floor = max(lo, 1 if location == "path" else 0)
     compiled = re.compile(pattern)
     planned = regexgen.pieces(pattern)
     if planned is not None and planned[0] == "repeat":  # one repeat: the length bounds go into it
         _, fewest, most, inner = planned
         top = most if hi is None else hi if most is None else min(most, hi)
         planned = ("repeat", max(fewest, floor), top, inner) if top is None or max(fewest, floor) <= top else None
-    fast = None if planned is None else _from_pieces(planned, p.location)
+    fast = None if planned is None else _from_pieces(planned, location)
     if fast is not None:  # small alphabets in a row: plain text and choices, no regex strategy
         return fast.filter(lambda text: floor <= len(text) and (hi is None or len(text) <= hi)
                            and compiled.search(text) is not None)
@@ -179,7 +203,7 @@ def _valid(p: Parameter, schema: dict[str, Any]) -> Any:
         return floor <= len(text) and (hi is None or len(text) <= hi) and not text.endswith("\n") \
             and compiled.search(text) is not None
 
-    return st.from_regex(compiled, alphabet=_alphabet(p.location)).filter(fits)
+    return st.from_regex(compiled, alphabet=_alphabet(location)).filter(fits)
 
 
 def _from_pieces(piece: regexgen.Piece, location: str) -> Any:
@@ -264,9 +288,21 @@ def strategy(op: Operation, negative: bool) -> Any:
     params = list(op.parameters)
     schemas = [deref(p.schema) for p in params]
     valid = [_valid(p, s) if p.required else st.none() | _valid(p, s) for p, s in zip(params, schemas)]
+    media = None
+    if op.request_body is not None:
+        from . import drawbody
+        from .cases import NO_BODY
+
+        media = _json_media(op)
+        body_schema = op.request_body.content[media].schema  # type: ignore[index]
+        body = drawbody.valid(body_schema, deref)
+        valid.append(body if op.request_body.required else st.just(NO_BODY) | body)
 
     def build(values: tuple[Any, ...]) -> Drawn:
-        drawn = Drawn()
+        drawn = Drawn(media_type=media)
+        if media is not None:
+            drawn = Drawn(body=values[-1], media_type=media)
+            values = values[:-1]
         for p, value in zip(params, values):
             if value is None or value is _OMIT:
                 continue
@@ -288,4 +324,7 @@ def strategy(op: Operation, negative: bool) -> Any:
         bad = _invalids(p, s, taken)
         if bad:
             variants.append(st.tuples(*valid[:i], st.one_of(bad), *valid[i + 1:]).map(build))
+    if media is not None:
+        for broken in drawbody.invalid(body_schema, deref, op.request_body.required):  # type: ignore[union-attr]
+            variants.append(st.tuples(*valid[:-1], broken).map(build))
     return st.one_of(variants) if variants else None

@@ -124,7 +124,7 @@ class Fuzzer:
         count depends on the operation and the budget only, never on the
         number of workers, so a seed gives the same cases with ``-w 1`` and ``-w 2``.
         """
-        if drawing.simple(op):
+        if self._drawn(op):
             return 1
         return max(1, -(-self.per_mode // CHUNK))
 
@@ -151,11 +151,16 @@ class Fuzzer:
                 except CannotGenerate:
                     pass  # explore meets it again under the run's seed and records it, in order
 
+    def _drawn(self, op: Operation) -> bool:
+        """Whether ``op`` takes the drawing lane. Bodies with undocumented members, asked for with
+        --undocumented-fields, are schemathesis' to draw: the lane sends documented members only."""
+        return drawing.simple(op) and not (self.undocumented_fields and op.request_body is not None)
+
     def _strategy(self, op: Operation, negative: bool) -> Any:
         """Built once per operation and mode: drawn directly for simple requests, else by schemathesis."""
         key = (op.operation_id, negative)
         if key not in self._strategies:
-            if drawing.simple(op):
+            if self._drawn(op):
                 found = drawing.strategy(op, negative)
                 if found is None:
                     found = CannotGenerate(_nothing_to_break(op))
@@ -221,9 +226,7 @@ class Fuzzer:
         if _is_binary(body):  # a whole `format: binary` body: the bytes themselves
             body = body.data
         if op.request_body is not None:
-            from schemathesis.core import NotSet
-
-            if isinstance(body, NotSet):
+            if body is NO_BODY or type(body).__name__ == "NotSet":  # left out, by the drawing lane or schemathesis
                 case.body = NO_BODY
             else:
                 media = generated.media_type or self.planner.body_media(op)

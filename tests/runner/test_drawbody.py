@@ -139,3 +139,14 @@ def test_plain_refuses_what_it_cannot_draw() -> None:
     assert drawbody.plain({"description": "anything"}, deref) is True
     assert drawbody.plain({"type": "object", "x-vendor": 1, "properties": {"n": {"type": "integer", "minimum": 0}},
                            "required": ["n"]}, deref) is True
+
+
+def test_a_scalar_no_value_fits_is_left_to_schemathesis() -> None:
+    def deref(node: Any) -> Any:
+        return node
+
+    assert drawbody.plain({"type": "number", "minimum": 2, "maximum": 1}, deref) is False
+    assert drawbody.plain({"type": "number", "minimum": 1, "maximum": 1, "exclusiveMaximum": True}, deref) is False
+    assert drawbody.plain({"type": "integer", "minimum": 1.5, "maximum": 1.7}, deref) is False
+    assert drawbody.plain({"type": "string", "minLength": 3, "maxLength": 2}, deref) is False
+    assert drawbody.plain({"type": "number", "minimum": 1, "maximum": 1}, deref) is True

@@ -270,3 +270,62 @@ def test_a_plain_json_body_is_drawn_valid_and_broken_at_one_place() -> None:
         assert any(c.body is NO_BODY for c in judged)  # the required body left out
     finally:
         session.close()
+
+
+MIXED = """
+openapi: 3.0.3
+info: {title: mixed lanes, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: makeThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, required: [n], properties: {n: {type: integer, minimum: 1}}}
+                - {type: object, required: [s], properties: {s: {type: string, maxLength: 3}}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad, content: {application/json: {schema: {type: object}}}}
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, pattern: "^[a-f0-9]{8}$"}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 9}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "400": {description: bad, content: {application/json: {schema: {type: object}}}}
+"""
+
+
+@pytest.mark.slow
+def test_one_worker_and_two_send_the_same_cases(write_spec: Callable[..., Path], tmp_path: Path) -> None:
+    """Pieces of a costly mode are cut by budget, never by worker count: a seed gives one set of requests."""
+    import subprocess
+    import sys
+
+    from ..corpus.catchall import Seen, serve_catchall
+
+    spec = write_spec(MIXED)
+    sent: dict[str, list[tuple[str, str, bytes]]] = {}
+    for workers in ("1", "2"):
+        seen: Seen = []
+        with serve_catchall(seen=seen) as url:
+            done = subprocess.run([sys.executable, "-c", "from contracts.cli import main; main()", "check",
+                                   "--spec", str(spec), "--base-url", url, "--seed", "3", "--max-examples", "40",
+                                   "-w", workers, "--report-dir", str(tmp_path / workers)],
+                                  capture_output=True, text=True, timeout=300)
+        assert done.returncode in (0, 1), done.stderr
+        sent[workers] = sorted((m, p, b) for m, p, _, b in seen)
+    session = open_session(Options(specs=[str(spec)], base_url="http://127.0.0.1:9", seed=3, max_examples=40))
+    try:
+        fuzzer = _fuzzer(session)
+        assert fuzzer.chunks(session.contract.operation("makeThing")) == 2  # schemathesis' lane, in pieces
+        assert fuzzer.chunks(session.contract.operation("getThing")) == 1
+    finally:
+        session.close()
+    assert sent["1"] == sent["2"] and len(sent["1"]) > 40

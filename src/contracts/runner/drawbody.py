@@ -17,11 +17,10 @@ import re
 from typing import Any, Callable
 
 from ..core.formats import EXAMPLES as ASSERTED_FORMATS
-from . import drawing
+from . import scalars
 
 __all__ = ["plain", "valid", "invalid"]
 
-_SCALARS = frozenset({"string", "integer", "number", "boolean"})
 _KEYS = frozenset({"type", "format", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
                    "exclusiveMinimum", "exclusiveMaximum", "properties", "required", "items",
                    "additionalProperties", "minItems", "maxItems", "default", "example", "examples",
@@ -48,6 +47,8 @@ def plain(schema: Any, deref: Deref, depth: int = 0) -> bool:
     if "$ref" in node:  # a $ref beside other keys (3.1): its siblings would be merged; leave it to schemathesis
         return False
     kind = node.get("type")
+    if kind is not None and not isinstance(kind, str):  # 3.1's type lists: schemathesis' to draw
+        return False
     if kind == "object":
         props = node.get("properties", {})
         required = node.get("required", [])
@@ -66,13 +67,13 @@ def plain(schema: Any, deref: Deref, depth: int = 0) -> bool:
         if "minItems" in node and "maxItems" in node and node["minItems"] > node["maxItems"]:
             return False
         return isinstance(items, dict) and plain(items, deref, depth + 1)
-    if kind in _SCALARS:
+    if kind in scalars.SCALARS:
         if kind == "string" and node.get("format") in ASSERTED_FORMATS:
             return False
         if set(node) & {"properties", "required", "items", "additionalProperties", "minItems", "maxItems"}:
             return False
         parameter_like = {k: v for k, v in node.items() if not k.startswith("x-")}
-        return drawing.simple_schema(parameter_like)
+        return scalars.simple_schema(parameter_like)
     if kind is None:  # free-form: any JSON value, so nothing to constrain or break
         return not set(node) & (_KEYS - {"description", "title", "default", "example", "examples", "deprecated",
                                           "externalDocs", "$comment"})
@@ -115,7 +116,7 @@ def valid(schema: Any, deref: Deref, force: Path = ()) -> Any:
         return st.lists(valid(items, deref), min_size=lo, max_size=hi)
     if kind is None:
         return st.one_of(st.none(), st.booleans(), st.integers(-100, 100), st.text(max_size=8))
-    return drawing.scalar(node, "body")
+    return scalars.valid(node, "body")
 
 
 # -- invalid bodies -----------------------------------------------------------------------
@@ -193,7 +194,7 @@ def _scalar_breaks(node: dict[str, Any]) -> list[Any]:
     if kind in ("integer", "number"):
         if kind == "integer":
             out.append(st.integers(-10**6, 10**6).map(lambda i: i + 0.5))
-            lo, hi = drawing._integer_range(node)
+            lo, hi = scalars.integer_range(node)
         else:
             lo, hi = node.get("minimum"), node.get("maximum")
         if lo is not None:

@@ -29,6 +29,13 @@ def test_simple_and_plain_answer_a_bool_for_any_schema(schema: Any) -> None:
     assert drawbody.plain(schema, deref) in (True, False)
 
 
+def test_unhashable_keyword_values_are_not_simple() -> None:
+    for odd in ({"type": "string", "format": ["date-time"]}, {"type": "string", "enum": [["a"]]},
+                {"type": {"a": 1}}, {"type": "integer", "minimum": [1]}):
+        assert scalars.simple_schema(odd) is False
+        assert drawbody.plain({"type": "object", "properties": {"a": odd}}, lambda n: n) is False
+
+
 def test_a_type_list_is_not_simple() -> None:
     assert scalars.simple_schema({"type": ["string", "null"]}) is False
     assert drawbody.plain({"type": "object", "properties": {"a": {"type": ["integer", "null"]}}}, lambda n: n) is False

@@ -16,7 +16,6 @@ import copy
 import re
 from typing import Any, Callable
 
-from ..core.formats import EXAMPLES as ASSERTED_FORMATS
 from . import scalars
 
 __all__ = ["plain", "valid", "invalid"]
@@ -68,8 +67,6 @@ def plain(schema: Any, deref: Deref, depth: int = 0) -> bool:
             return False
         return isinstance(items, dict) and plain(items, deref, depth + 1)
     if kind in scalars.SCALARS:
-        if kind == "string" and node.get("format") in ASSERTED_FORMATS:
-            return False
         if set(node) & {"properties", "required", "items", "additionalProperties", "minItems", "maxItems"}:
             return False
         parameter_like = {k: v for k, v in node.items() if not k.startswith("x-")}

@@ -12,8 +12,10 @@ from contracts.core.params import coerce, coercer
 @pytest.mark.parametrize("raw,schema,value", [
     ("12", {"type": "integer"}, 12),
     ("+7", {"type": "integer"}, 7),
-    ("\u0661\u0662", {"type": "integer"}, 12),     # any decimal digits, as int() reads them
-    ("10\n", {"type": "integer"}, 10),
+    ("\u0661\u0662", {"type": "integer"}, "\u0661\u0662"),  # ASCII digits only, though int() reads these
+    ("\uff15", {"type": "number"}, "\uff15"),
+    ("10\n", {"type": "integer"}, "10\n"),        # not a number on the wire, though int() reads it
+    ("2.5\n", {"type": "number"}, "2.5\n"),
     ("1.5", {"type": "integer"}, "1.5"),          # not an integer: left for validation to name
     ("2", {"type": "number"}, 2),
     ("2.0", {"type": "number"}, 2.0),

@@ -171,3 +171,31 @@ def test_integers_beyond_64_bits_stay_exact() -> None:
     assert Response(200, body=b"[18446744073709551616]").json() == [2**64]
     with pytest.raises(ValueError):
         loads(b"{nope")
+
+
+@pytest.mark.parametrize(("value", "lenient_kind"), [
+    ("\uff15", "coercible"),       # fullwidth 5: Java's parseInt reads it, a strict server refuses it
+    ("\u0661\u0662", "coercible"),  # Arabic-Indic 12
+    ("5\n", "coercible"),          # a trailing newline that int() strips
+    ("5.5", None),                 # a fraction: plainly not an integer
+    ("five", None),
+])
+def test_digits_that_are_not_ascii_are_invalid_and_accepting_them_is_a_leniency(
+        value: str, lenient_kind: str | None) -> None:
+    from urllib.parse import quote
+
+    from contracts.core.severity import Basis
+    from contracts.runner.verdict import judge
+
+    session = open_session(Options(specs=[str(ROOT / "specs" / "iotda-v5.yaml")], base_url="http://127.0.0.1:9",
+                                   seed=1))
+    try:
+        op = session.contract.operation("ListBatchTasks")
+        url = f"http://h/v5/iot/p/batchtasks?task_type=firmwareUpgrade&limit={quote(value)}"
+        verdict = judge(session.contract, op, Request("GET", url, (("X-Auth-Token", TOKEN),), b""))
+        assert verdict.invalid and verdict.first.location == "/query/limit"  # never sent as a valid request
+        assert verdict.leniency == lenient_kind
+        if lenient_kind is not None:
+            assert verdict.grounds.basis is Basis.IMPLIED  # a server accepting it is warned about, not failed
+    finally:
+        session.close()

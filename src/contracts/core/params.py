@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-_INT = re.compile(r"^[+-]?\d+$")
-_NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only: a number on the wire is written in them (JSON, RFC 3986). Python's \d and int()
+# also take "５" or "٣", so a strict server refusing those would otherwise be blamed for it.
+_INT = re.compile(r"[+-]?[0-9]+")
+_NUM = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 Coercer = Callable[["str | list[str]"], Any]
 
@@ -44,9 +46,9 @@ def coercer(schema: dict[str, Any]) -> Coercer:
     def scalar(raw: str | list[str]) -> Any:
         if isinstance(raw, list):
             raw = raw[-1] if raw else ""
-        if integer and (raw.isdecimal() or _INT.match(raw)):  # isdecimal: the digits \d matches
+        if integer and ((raw.isdecimal() and raw.isascii()) or _INT.fullmatch(raw)):  # the common case first
             return int(raw)
-        if number and _NUM.match(raw):
+        if number and _NUM.fullmatch(raw):  # fullmatch: "10\n" is not a number on the wire
             value = float(raw)
             return int(value) if value.is_integer() and "." not in raw and "e" not in raw.lower() else value
         if boolean and raw in ("true", "false"):

@@ -78,10 +78,21 @@ def leniency(v: Violation) -> tuple[Basis, str] | None:
             return Basis.IMPLIED, COERCIBLE  # true as 1: pydantic's lax mode, JavaScript
         if isinstance(v.actual, str) and ("number" in expected or "integer" in expected) and _numeric(v.actual):
             return Basis.IMPLIED, COERCIBLE  # "5" as 5
+    if v.kind == Kind.WRONG_TYPE and where in ("query", "path", "header") and isinstance(v.actual, str) \
+            and _parses(v.actual) and (not v.actual.isascii() or v.actual.strip() != v.actual):
+        return Basis.IMPLIED, COERCIBLE  # "５" or "10\n" as a number: Java's parseInt, Python's int() and float()
     if v.kind == Kind.ENUM_MISMATCH and isinstance(v.actual, str) and isinstance(v.expected, list):
         if any(isinstance(c, str) and c.lower() == v.actual.lower() for c in v.expected):
             return Basis.IMPLIED, CASE
     return None
+
+
+def _parses(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _numeric(text: str) -> bool:

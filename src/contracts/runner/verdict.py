@@ -96,11 +96,7 @@ def _parses(text: str) -> bool:
 
 
 def _numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text and text != ""
+    return _parses(text) and text.strip() == text and text != ""
 
 
 def judge(contract: Contract, op: Operation, request: Request) -> Judgement:

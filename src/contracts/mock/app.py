@@ -59,6 +59,11 @@ class _Disconnected(Exception):
 class MockApp:
     """A stateful, spec-driven stand-in for the vendors' APIs (an ASGI application)."""
 
+    # It awaits only the ASGI receive and send it is given, so an in-process caller may drive it
+    # without an event loop (runner.transport.AsgiTransport). Anything that sleeps or does I/O here
+    # must drop this mark.
+    runs_without_loop = True
+
     def __init__(self, specs: Sequence[Spec], setup: Setup, quota: Quota | None = None) -> None:
         self.specs = list(specs)
         self.setup = setup

@@ -12,17 +12,17 @@ the tool's own problem, counted, never a finding and never the end of a run.
 
 from __future__ import annotations
 
-import asyncio
 import re
-import ssl
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Coroutine, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..core.http import Request, Response
 
 if TYPE_CHECKING:  # httpx costs about 60 ms to import; the embedded mock never needs it
+    import ssl
+
     import httpx
 
 
@@ -64,8 +64,10 @@ class Tls:
     key: str | None = None
     proxy: str | None = None  # otherwise HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment
 
-    def context(self) -> ssl.SSLContext | bool:
+    def context(self) -> "ssl.SSLContext | bool":
         """What httpx verifies with; UsageError (one line, naming the file) when a file cannot be used."""
+        import ssl
+
         from ..core.errors import UsageError
 
         if not (self.cacert or self.cert or self.insecure):
@@ -99,6 +101,9 @@ class HttpTransport:
 
     def __init__(self, base_url: str, limits: Limits | None = None, *, verify: Any = True,
                  tls: Tls | None = None) -> None:
+        import asyncio
+        import ssl
+
         self.base_url = base_url.rstrip("/")
         self.description = self.base_url
         self.limits = limits or Limits()
@@ -138,6 +143,8 @@ class HttpTransport:
         mismatch = _length_mismatch(request)
         if mismatch:  # h11 would send the head, then refuse the body: refuse before anything leaves
             raise TransportError("unsendable", f"{url}: the HTTP client refused to send it: {mismatch}")
+        import asyncio
+
         started = time.monotonic()
         try:
             return self._loop.run_until_complete(asyncio.wait_for(self._send(request, started),
@@ -147,6 +154,9 @@ class HttpTransport:
             raise TransportError("timeout", f"{url}: no answer within {self.limits.timeout:g} s (connect, headers and body)") from None
 
     async def _send(self, request: Request, started: float) -> Response:
+        import asyncio
+        import ssl
+
         import httpx
 
         url = request.url
@@ -199,6 +209,8 @@ class HttpTransport:
                         time.monotonic() - started, dropped_headers=dropped)
 
     def _reset(self) -> None:
+        import asyncio
+
         old, self._client = self._client, self._new_client()
         try:
             self._loop.run_until_complete(asyncio.wait_for(old.aclose(), 2))
@@ -206,6 +218,8 @@ class HttpTransport:
             pass
 
     def close(self) -> None:
+        import asyncio
+
         try:
             self._loop.run_until_complete(asyncio.wait_for(self._client.aclose(), 2))
         except Exception:
@@ -263,6 +277,8 @@ def _capped_headers(items: list[tuple[str, str]], limits: Limits) -> tuple[tuple
 
 
 def _connect_error(url: str, exc: BaseException) -> TransportError:
+    import ssl
+
     cause = exc.__context__ or exc.__cause__
     text = str(exc)
     if isinstance(cause, ssl.SSLError) or "SSL" in text or "certificate" in text.lower():
@@ -271,7 +287,14 @@ def _connect_error(url: str, exc: BaseException) -> TransportError:
 
 
 class AsgiTransport:
-    """In-process calls into an ASGI app (the embedded mock): no sockets, one private event loop."""
+    """In-process calls into an ASGI app (the embedded mock): no sockets.
+
+    An app that says it never suspends (``runs_without_loop``: it awaits
+    nothing but the ASGI ``receive`` and ``send``, which are answered at
+    once) is driven straight through its coroutine: no event loop, and no
+    asyncio import, which is a tenth of a short run's start-up. Any other
+    app runs on one private event loop, under the per-request deadline.
+    """
 
     def __init__(self, app: Any, description: str = "embedded mock (in-process)",
                  limits: Limits | None = None) -> None:
@@ -279,7 +302,8 @@ class AsgiTransport:
         self.description = description
         self.limits = limits or Limits()
         self._app = app
-        self._loop = asyncio.new_event_loop()
+        self._direct = getattr(app, "runs_without_loop", False) is True
+        self._loop: Any = None
 
     def fresh(self) -> "AsgiTransport":
         """The same app (a forked worker's own copy of its state), on a new event loop."""
@@ -287,12 +311,22 @@ class AsgiTransport:
 
     def send(self, request: Request) -> Response:
         started = time.monotonic()
+        if self._direct:
+            status, headers, body, truncated, size = _complete(self._call(request))
+        else:
+            status, headers, body, truncated, size = self._on_loop(request)
+        return Response(status, headers, body, truncated, size if truncated else None, time.monotonic() - started)
+
+    def _on_loop(self, request: Request) -> tuple[int, tuple[tuple[str, str], ...], bytes, bool, int]:
+        import asyncio
+
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
         call = asyncio.wait_for(self._call(request), self.limits.timeout)
         try:
-            status, headers, body, truncated, size = self._loop.run_until_complete(call)
+            return self._loop.run_until_complete(call)  # type: ignore[no-any-return]
         except asyncio.TimeoutError:
             raise TransportError("timeout", f"{request.url}: no answer within {self.limits.timeout:g} s") from None
-        return Response(status, headers, body, truncated, size if truncated else None, time.monotonic() - started)
 
     async def _call(self, request: Request) -> tuple[int, tuple[tuple[str, str], ...], bytes, bool, int]:
         parts = urlsplit(request.url)
@@ -320,7 +354,10 @@ class AsgiTransport:
             if not sent:
                 sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            await asyncio.sleep(3600)  # the client never disconnects while the app still answers
+            if not self._direct:
+                import asyncio
+
+                await asyncio.sleep(3600)  # the client never disconnects while the app still answers
             return {"type": "http.disconnect"}
 
         async def send(message: dict[str, Any]) -> None:
@@ -343,7 +380,18 @@ class AsgiTransport:
         return status, tuple(out_headers), b"".join(chunks), truncated, size
 
     def close(self) -> None:
-        self._loop.close()
+        if self._loop is not None:
+            self._loop.close()
+
+
+def _complete(call: Coroutine[Any, Any, Any]) -> Any:
+    """The result of a coroutine that never suspends, run without an event loop."""
+    try:
+        call.send(None)
+    except StopIteration as done:
+        return done.value
+    call.close()
+    raise RuntimeError("an app marked runs_without_loop suspended; drop the mark so it runs on an event loop")
 
 
 def _length_mismatch(request: Request) -> str | None:

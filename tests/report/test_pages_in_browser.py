@@ -162,7 +162,9 @@ def test_a_matrix_cell_opens_its_cause(opened: Any, broken_report: Path) -> None
     page.page.uncheck("#filters input[value=error]")  # even when the filters hid it
     page.page.uncheck("#filters input[value=warning]")
     link.click()
-    assert page.js("id => {const d = document.getElementById(id); return d.open && d.offsetParent !== null}", target)
+    # the page opens it on hashchange, which the browser fires after the click returns
+    page.page.wait_for_function("id => {const d = document.getElementById(id); return d.open && d.offsetParent "
+                                "!== null}", arg=target, timeout=10_000)
     skip = page.page.locator("table.matrix .badge.skip").first
     assert skip.get_attribute("title")
 

@@ -74,16 +74,19 @@ def _extra_fields(error: "ValidationError") -> list[str]:
     if not isinstance(instance, dict) or not isinstance(schema, dict):
         return []
     if error.validator == "unevaluatedProperties":
-        # the names the combinators left unevaluated, as python-jsonschema lists them
-        import ast
-
-        found = _UNEXPECTED.search(error.message)
+        # the names the combinators left unevaluated: jsonschema-rs lists them, python-jsonschema says them
+        names = getattr(error, "unexpected", None)
+        found = _UNEXPECTED.search(error.message) if names is None else None
         if found is not None:
+            import ast
+
             try:
                 names = ast.literal_eval("[" + found.group(1) + "]")
             except (ValueError, SyntaxError):
                 names = []
-            return [str(n) for n in names if str(n) in instance]
+        if names is not None:  # in the instance's own order, whichever engine listed them
+            wanted = {str(n) for n in names}
+            return [k for k in instance if k in wanted]
     props = schema.get("properties", {})
     patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
     return [k for k in instance if k not in props and not any(p.search(k) for p in patterns)]
@@ -134,9 +137,12 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
     if kw in ("additionalProperties", "unevaluatedProperties") and error.validator_value is False:
         documented = list(error.schema.get("properties", {})) or list(error.schema.get("x-contracts-declared", []))
         absent = [p for p in documented if p not in inst]
+        declared_names = error.schema.get("x-contracts-declared") or ()
         for name in _extra_fields(error):
             where = jp.join(at, name)
-            match = renamed_from(name, absent)
+            # a name some branch declares is no rename of another: it went unevaluated because its branch failed
+            declared = name in declared_names
+            match = None if declared else renamed_from(name, absent)
             if match is not None:
                 target, why = match
                 yield Violation(Kind.RENAMED_FIELD, where,
@@ -144,9 +150,7 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
                                 f"did you mean {target!r}?", kw, target, name)
             else:
                 listing = ", ".join(documented) if documented else "none"
-                # a name some branch declares is "unevaluated" when that branch failed: marked, so that
-                # classify_all drops it when the object has a violation of its own
-                declared = name in (error.schema.get("x-contracts-declared") or ())
+                # marked, so that classify_all drops it when the object has a violation of its own
                 yield Violation(Kind.UNDOCUMENTED_FIELD, where,
                                 f"field {name!r} is not documented (documented fields: {listing})", None,
                                 kw + (":declared" if declared else ""), documented, name)
@@ -185,7 +189,7 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
     if kw in ("anyOf", "oneOf") and error.context:
         branch = _closest_branch(error)
         if branch is not None:  # one alternative is what was meant (null-or-X, or one object shape)
-            for inner in branch:
+            for inner in sorted(branch, key=_order):
                 yield from classify(inner, base)
             return
     yield Violation(Kind.SCHEMA_MISMATCH, at, f"{short(inst)} does not match the documented schema ({kw})", None, kw,
@@ -204,12 +208,18 @@ def _closest_branch(error: "ValidationError") -> list["ValidationError"] | None:
     return fitting[0] if len(fitting) == 1 else None
 
 
+def _order(error: "ValidationError") -> tuple[list[str], str, str]:
+    """By location, then keyword; ties broken by the keyword's value, so that the order never depends on
+    which engine found the errors in which order (the two ``required`` lists of an allOf, say)."""
+    return list(map(str, error.absolute_path)), str(error.validator), repr(error.validator_value)
+
+
 def classify_all(errors: Iterable["ValidationError"], base: str = "") -> list[Violation]:
     """All violations, one per (location, kind), the most specific first."""
     seen: set[tuple[str, str]] = set()
     nulls: set[str] = set()
     out: list[Violation] = []
-    for error in sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), str(e.validator))):
+    for error in sorted(errors, key=_order):
         for v in classify(error, base):
             if v.kind == Kind.UNEXPECTED_NULL:
                 nulls.add(v.location)

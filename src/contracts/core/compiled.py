@@ -1,8 +1,9 @@
 """Compiled schemas: a fast accept decision, detailed findings only on failure.
 
-jsonschema-rs decides valid/invalid; python-jsonschema runs only when a body
-is invalid, to name every violation with its path. A differential test keeps
-the two in agreement.
+jsonschema-rs decides valid/invalid, and its errors name the violations of an
+invalid body (core/rserrors.py); python-jsonschema runs only for the errors
+those cannot describe faithfully, and as the reference path (``detailed``).
+Differential tests keep the two in agreement, verdicts and names alike.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jsonschema_rs
 import orjson
 
 from .classify import Violation, classify_all
+from .rserrors import adapt
 from .formats import FORMATS
 from .finding import Kind
 
@@ -116,7 +118,8 @@ class CompiledSchema:
             self._seen.move_to_end(key)
             return list(self._seen[key])
         try:
-            found = classify_all(self.iter_errors(instance), base)
+            named = adapt(self._fast.iter_errors(instance), self.document, instance)
+            found = classify_all(self.iter_errors(instance) if named is None else named, base)
         except RecursionError:  # python-jsonschema recurses per level: a body this deep is refused as such
             found = [Violation(Kind.SCHEMA_MISMATCH, base, "the body nests too deeply to be explained field by "
                                                            "field; it does not match the documented schema")]

@@ -3,7 +3,8 @@
 In a subprocess, like the plugin's import test: ``contracts check --max-examples 0`` against the
 embedded mock generates nothing, serves on no socket and writes no file, so neither the generators
 (hypothesis, schemathesis), nor uvicorn, nor the HTML page and junit writers may be imported, nor asyncio
-and ssl (the mock is driven without an event loop); with a warm spec-validation cache, neither
+and ssl (the mock is driven without an event loop), nor python-jsonschema (jsonschema-rs's errors name
+the violations of the negative cases); with a warm spec-validation cache, neither
 openapi-spec-validator nor importlib.metadata.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LAZY = ("hypothesis", "schemathesis", "uvicorn", "watchfiles", "contracts.mock.server", "contracts.report.check_page",
         "contracts.report.html", "xml.etree.ElementTree", "openapi_spec_validator", "importlib.metadata", "asyncio",
-        "ssl")
+        "ssl", "jsonschema")
 
 PROBE = """
 import json, sys
@@ -26,7 +27,7 @@ from contracts.cli import run
 code = run(["check", "--max-examples", "0", "--seed", "1", "-q"])
 print(json.dumps({"code": code, "loaded": sorted(m for m in sys.modules if m.split(".")[0] in
       {"hypothesis", "schemathesis", "uvicorn", "watchfiles", "openapi_spec_validator", "contracts", "xml",
-       "importlib", "asyncio", "ssl"})}))
+       "importlib", "asyncio", "ssl", "jsonschema"})}))
 """
 
 

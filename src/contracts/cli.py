@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 import click
 
@@ -697,4 +697,23 @@ def main() -> None:
     # What is left is the interpreter's own shutdown (worker pools, flushing): a Ctrl-C there would
     # only turn a finished run into a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    sys.exit(code)
+    _leave(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit without freeing every object one by one, as mypy does: that teardown was about 70 ms of a
+    short check. Exit handlers still run and the output is flushed (every report file is closed, and the
+    HAR recorder flushes each entry); with another thread alive, the ordinary exit joins it."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more can reach it
+            pass
+    os._exit(code)

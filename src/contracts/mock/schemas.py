@@ -117,6 +117,60 @@ def transform(spec: Spec, schema: Any, value: Any, visit: Visitor, at: str = "")
     return value
 
 
+class _Shape:
+    """What prune and fill_defaults read of one schema node, read once: the specs never change, and
+    reading them again per stored createJob (resolving each member's $ref, testing closedness and
+    types, looking for defaults) was half of the mock's CPU on unique createJob traffic."""
+
+    __slots__ = ("spec", "node", "props", "extra", "open", "items", "_fills")
+
+    def __init__(self, spec: Spec, node: dict[str, Any]) -> None:
+        self.spec = spec
+        self.node = node
+        self.props = properties(node)
+        extra = node.get("additionalProperties")
+        self.extra: dict[str, Any] | None = extra if isinstance(extra, dict) else None
+        self.open = not is_closed(node)
+        items = node.get("items")
+        self.items: dict[str, Any] | None = items if isinstance(items, dict) else None
+        self._fills: tuple[tuple[str, dict[str, Any], Any, bool, bool], ...] | None = None
+
+    @property
+    def fills(self) -> tuple[tuple[str, dict[str, Any], Any, bool, bool], ...]:
+        """Per member: its schema, its default (or _NO_DEFAULT), whether an absent member is created
+        from its own members' defaults, and whether it is an object schema."""
+        if self._fills is None:
+            found = []
+            for key, child in self.props.items():
+                node = resolved(self.spec, child)
+                default = node["default"] if "default" in node else _NO_DEFAULT
+                nested = default is _NO_DEFAULT and bool(defaults_of(self.spec, node))
+                found.append((key, node, default, nested, "object" in schema_types(node)))
+            self._fills = tuple(found)
+        return self._fills
+
+
+_NO_DEFAULT: Any = object()
+_shapes: dict[tuple[int, int], tuple[Spec, Any, _Shape]] = {}
+
+
+def _shape(spec: Spec, schema: Any) -> _Shape:
+    """The shape of a schema (its $ref chain followed), memoised by identity as ``resolved`` is."""
+    key = (id(spec), id(schema))
+    hit = _shapes.get(key)
+    if hit is not None and hit[0] is spec and hit[1] is schema:
+        return hit[2]
+    shape = _Shape(spec, resolved(spec, schema))
+    if len(_shapes) >= RESOLVED_MAX:
+        _shapes.clear()
+    _shapes[key] = (spec, schema, shape)
+    return shape
+
+
+def _copied(value: Any) -> Any:
+    return value if value is None or type(value) in _ATOMIC else copy.deepcopy(value)
+
+
 def prune(spec: Spec, schema: Any, value: Any) -> Any:
     """``value`` without the members a closed schema does not document (what the mock stores).
 
@@ -124,24 +178,26 @@ def prune(spec: Spec, schema: Any, value: Any) -> Any:
     member a client sent (accepted with a warning) must not come back as an
     undocumented field.
     """
-    node = resolved(spec, schema)
     if isinstance(value, dict):
-        props = properties(node)
-        extra = node.get("additionalProperties")
+        shape = _shape(spec, schema)
+        props, extra = shape.props, shape.extra
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if key in props:
+            if item is None or type(item) in _ATOMIC:  # immutable: kept as it is wherever it is kept
+                if key in props or extra is not None or shape.open:
+                    out[key] = item
+            elif key in props:
                 out[key] = prune(spec, props[key], item)
-            elif isinstance(extra, dict):
+            elif extra is not None:
                 out[key] = prune(spec, extra, item)
-            elif not is_closed(node):
+            elif shape.open:
                 out[key] = copy.deepcopy(item)
         return out
-    if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [prune(spec, node["items"], item) for item in value]
-    if value is None or type(value) in _ATOMIC:
-        return value  # immutable: nothing to copy (deepcopy's own dispatch cost it a third of prune)
-    return copy.deepcopy(value)
+    if isinstance(value, list):
+        items = _shape(spec, schema).items
+        if items is not None:
+            return [prune(spec, items, item) for item in value]
+    return _copied(value)  # deepcopy's own dispatch on immutable values cost a third of prune
 
 
 def defaults_of(spec: Spec, schema: Any) -> dict[str, Any]:
@@ -162,16 +218,13 @@ def fill_defaults(spec: Spec, schema: Any, value: dict[str, Any]) -> dict[str, A
 
     Nothing without a documented default is invented.
     """
-    node = resolved(spec, schema)
-    props = properties(node)
     out = dict(value)
-    for key, child in props.items():
-        child_node = resolved(spec, child)
+    for key, node, default, nested, is_object in _shape(spec, schema).fills:
         if key not in out:
-            if "default" in child_node:
-                out[key] = copy.deepcopy(child_node["default"])
-            elif defaults_of(spec, child_node):
-                out[key] = fill_defaults(spec, child_node, {})
-        elif isinstance(out[key], dict) and "object" in schema_types(child_node):
-            out[key] = fill_defaults(spec, child_node, out[key])
+            if default is not _NO_DEFAULT:
+                out[key] = _copied(default)
+            elif nested:
+                out[key] = fill_defaults(spec, node, {})
+        elif is_object and isinstance(out[key], dict):
+            out[key] = fill_defaults(spec, node, out[key])
     return out

@@ -54,3 +54,16 @@ def test_a_usage_error_keeps_its_exit_code() -> None:
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["contracts: error: No such option '--bogus'. Did you mean "
                                                "'--verbose'?"]
+
+
+def test_a_profiler_still_writes_its_results(tmp_path: Path) -> None:
+    stats = tmp_path / "run.prof"
+    script = tmp_path / "contracts_main.py"
+    script.write_text("import sys\nsys.argv = ['contracts', '--version']\nfrom contracts.cli import main\nmain()\n")
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), str(script)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "version" in done.stdout
+    import pstats
+
+    assert pstats.Stats(str(stats)).total_calls > 0  # type: ignore[attr-defined]

@@ -703,12 +703,13 @@ def main() -> None:
 def _leave(code: int) -> NoReturn:
     """Exit without freeing every object one by one, as mypy does: that teardown was about 70 ms of a
     short check. Exit handlers still run and the output is flushed (every report file is closed, and the
-    HAR recorder flushes each entry); with another thread alive, the ordinary exit joins it."""
+    HAR recorder flushes each entry). With another thread alive, the ordinary exit joins it; under a
+    profiler or a tracer (``python -m cProfile -o``, a debugger), it lets that write its results."""
     import atexit
     import os
     import threading
 
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -26,6 +26,28 @@ def verbosity() -> int:
     return int(_OUTPUT["verbosity"])
 
 
+class _Console(Console):
+    """rich's console, except when its reader goes away (``contracts check | head``).
+
+    rich exits with status 1 there, mid-run: the exit code of a run with no finding, and the reports
+    not yet written. Here the output goes to /dev/null (as Python's note on SIGPIPE advises, so that
+    the exit's own flush cannot fail again) and the run goes on to its reports and its own exit code.
+    """
+
+    def on_broken_pipe(self) -> None:
+        import os
+        import sys
+
+        self.quiet = True
+        stream = sys.stderr if self.stderr else sys.stdout
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # no file descriptor to replace: quiet is enough
+            pass
+
+
 def console(stderr: bool = False) -> Console:
     """A console that never cuts a line mid-word (soft_wrap: a CI log or a pager wraps long lines whole).
 
@@ -36,9 +58,9 @@ def console(stderr: bool = False) -> Console:
 
     plain = _OUTPUT["no_color"] or (os.environ.get("NO_COLOR", "") != "" and not os.environ.get("FORCE_COLOR"))
     if plain:
-        return Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None, no_color=True,
-                       force_terminal=False)  # no live bars either: they are cursor escape codes
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+        return _Console(stderr=stderr, highlight=False, soft_wrap=True, color_system=None, no_color=True,
+                        force_terminal=False)  # no live bars either: they are cursor escape codes
+    return _Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def counts_table(title: str, rows: dict[str, dict[str, int]], key_name: str = "operation") -> Table:

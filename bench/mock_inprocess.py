@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The mock's CPU time per request on unique traffic, in-process (no sockets, no wrk, no Prism).
 
-    .venv/bin/python bench/mock_inprocess.py [--requests 20000] [--profile]
+    .venv/bin/python bench/mock_inprocess.py [--requests 20000] [--profile | --latency]
 
 The same kinds of unique requests as bench/unique.lua, in the same shares (a
 counter in every request: project ids, device and command ids, markers; task
@@ -100,12 +100,54 @@ async def send_all(app: Any, batch: list[tuple[str, str, str, bytes | None]]) ->
     return statuses
 
 
+def _kind(request: tuple[str, str, str, bytes | None]) -> str:
+    method, path, qs, body = request
+    if "action=" in qs:
+        name = qs.split("action=")[1].split("&")[0]
+        return name + (" (invalid: desc too long)" if body is not None and b"y" * 100 in body else "")
+    return "ListBatchTasks" if path.endswith("/batchtasks") else "ShowAsyncDeviceCommand"
+
+
+def latency(n: int) -> int:
+    """Each request timed apart: where the tail of a mix comes from."""
+    from contracts.mock import create_app
+
+    for mix, spec in SPECS.items():
+        app = create_app([spec])
+        batch = requests(mix, n)
+        gc.collect()
+        gc.freeze()
+        times: dict[str, list[float]] = {}
+
+        async def each() -> None:
+            for request in batch:
+                began = time.perf_counter()
+                await send_all(app, [request])
+                times.setdefault(_kind(request), []).append(1e6 * (time.perf_counter() - began))
+
+        asyncio.run(each())
+        every = sorted(t for spent in times.values() for t in spent)
+        at = lambda values, q: values[min(len(values) - 1, int(len(values) * q))]  # noqa: E731
+        print(f"unique {mix}: p50 {at(every, 0.5):.0f} us, p99 {at(every, 0.99):.0f} us, "
+              f"p99.9 {at(every, 0.999):.0f} us (wall clock, one request at a time)")
+        for kind, spent in sorted(times.items()):
+            spent.sort()
+            print(f"    {kind:<40} {len(spent):>6}  p50 {at(spent, 0.5):5.0f} us  p99 {at(spent, 0.99):5.0f} us")
+        gc.unfreeze()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--profile", action="store_true", help="print the share of each step (cProfile)")
+    parser.add_argument("--latency", action="store_true",
+                        help="time each request apart (wall clock) and print percentiles per kind of request")
     args = parser.parse_args(argv)
     from contracts.mock import create_app
+
+    if args.latency:
+        return latency(args.requests)
 
     for mix, spec in SPECS.items():
         app = create_app([spec])

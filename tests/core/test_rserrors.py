@@ -120,3 +120,19 @@ def test_python_jsonschema_is_imported_only_for_errors_jsonschema_rs_cannot_desc
     assert sorted(first) == sorted([Kind.MISSING_FIELD, Kind.ENUM_MISMATCH])
     assert before is False
     assert second == [Kind.SCHEMA_MISMATCH] and after is True  # python-jsonschema named it
+
+
+@pytest.mark.parametrize("depth", [300, 1000])
+def test_a_value_too_deep_for_jsonschema_rs_to_hand_back_is_named_the_slow_way(depth: int) -> None:
+    # jsonschema-rs refuses to convert an error's instance past about 255 levels ("Recursion limit
+    # reached"); orjson parses up to 1024, so a server can send such a body
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(depth):
+        node["x"] = {}
+        node = node["x"]
+    compiled = CompiledSchema({"$schema": S, "type": "object", "properties": {"d": {"type": "string"}}})
+    found = compiled.violations({"d": deep}, "/body")
+    assert len(found) == 1
+    assert found[0].kind in (Kind.WRONG_TYPE, Kind.SCHEMA_MISMATCH)  # named, or said to nest too deeply
+    assert found[0].location in ("/body/d", "/body")

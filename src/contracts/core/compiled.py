@@ -118,7 +118,10 @@ class CompiledSchema:
             self._seen.move_to_end(key)
             return list(self._seen[key])
         try:
-            named = adapt(self._fast.iter_errors(instance), self.document, instance)
+            try:
+                named = adapt(self._fast.iter_errors(instance), self.document, instance)
+            except ValueError:  # jsonschema-rs giving back a value it cannot convert ("Recursion limit reached")
+                named = None
             found = classify_all(self.iter_errors(instance) if named is None else named, base)
         except RecursionError:  # python-jsonschema recurses per level: a body this deep is refused as such
             found = [Violation(Kind.SCHEMA_MISMATCH, base, "the body nests too deeply to be explained field by "

@@ -7,20 +7,20 @@ line, a reset, a gzip bomb, a thousand headers.
 
 from __future__ import annotations
 
-import zlib
 import json
 import socket
 import socketserver
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from typing import Iterator
 
 COMMAND = {"device_id": "c1224afb-e9f0-4916-8220-b6bab568e888", "command_id": "b1224afb-e9f0-4916-8220-b6bab568e888",
            "status": "DELIVERED", "expire_time": 0}
 MODES = ("hang", "drip-head", "drip-body", "big", "endless", "reset", "bad-length", "redirect-loop",
-         "off-host-redirect", "gzip-bomb", "invalid-utf8", "deep", "huge-integer", "http09", "many-headers",
-         "echo-secret")
+         "off-host-redirect", "gzip-bomb", "invalid-utf8", "deep", "deep-field", "huge-integer", "http09",
+         "many-headers", "echo-secret")
 
 
 def _head(status: str, headers: list[tuple[str, str]]) -> bytes:
@@ -97,6 +97,11 @@ class _Handler(socketserver.BaseRequestHandler):
                          + raw)
         elif mode == "deep":
             raw = b"[" * 200_000 + b"]" * 200_000
+            sock.sendall(_head("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(raw)))])
+                         + raw)
+        elif mode == "deep-field":  # JSON orjson parses (under 1,024 levels) that jsonschema-rs cannot hand back
+            nested = b'{"x":' * 300 + b"1" + b"}" * 300
+            raw = json.dumps({**COMMAND, "status": None}).encode().replace(b"null", nested)
             sock.sendall(_head("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(raw)))])
                          + raw)
         elif mode == "huge-integer":

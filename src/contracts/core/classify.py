@@ -161,6 +161,18 @@ def classify(error: "ValidationError", base: str = "") -> Iterator[Violation]:
                 yield Violation(Kind.MISSING_FIELD, jp.join(at, name), f"mandatory field {name!r} is missing",
                                 None, kw, name, None)
         return
+    if kw == "dependentRequired" and isinstance(inst, dict) and isinstance(error.validator_value, dict):
+        found = False
+        for trigger, needed in error.validator_value.items():
+            if trigger in inst and isinstance(needed, list):
+                for name in needed:
+                    if isinstance(name, str) and name not in inst:
+                        found = True
+                        yield Violation(Kind.MISSING_FIELD, jp.join(at, name),
+                                        f"field {name!r} is missing; it is mandatory when {trigger!r} is present",
+                                        None, kw, name, None)
+        if found:
+            return
     if inst is None and kw in ("type", "enum", "const"):
         yield Violation(Kind.UNEXPECTED_NULL, at,
                         f"null where the documented type is {_types(error.schema)}, which is not nullable",

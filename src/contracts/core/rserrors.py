@@ -7,7 +7,7 @@ instance, the instance path and the keyword's location in the document, so
 the subschema and the keyword's value are one pointer walk away.
 
 An error whose location cannot be read back unambiguously (a ``false``
-schema, ``dependentRequired``, ``propertyNames``, an embedded ``$id``, a
+schema, ``propertyNames``, an embedded ``$id``, a
 keyword jsonschema-rs reports under another name, a path through an
 empty-string key, which jsonschema-rs leaves out) makes ``adapt`` answer
 None, and the caller names that instance with python-jsonschema instead. A
@@ -65,8 +65,10 @@ def _one(error: Any, document: Any, instance: Any, root: str, branch: int | None
     kind = error.kind
     keyword = kind.name
     where = list(error.schema_path)
+    if keyword == "required" and where and where[-1] == "dependentRequired":
+        keyword = "dependentRequired"  # jsonschema-rs names the kind of check, python-jsonschema the keyword
     if not where or where[-1] != keyword:
-        raise _Unreadable  # reported under another keyword (dependentRequired, propertyNames, false schemas)
+        raise _Unreadable  # reported under another keyword (propertyNames, false schemas)
     location = error.absolute_keyword_location
     if location is not None and not location.startswith(root):
         raise _Unreadable  # inside an embedded $id: the path is relative to that resource

@@ -19,9 +19,9 @@ import jsonschema_rs
 import orjson
 
 from .classify import Violation, classify_all
-from .rserrors import adapt
-from .formats import FORMATS
 from .finding import Kind
+from .formats import FORMATS
+from .rserrors import adapt
 
 
 @lru_cache(maxsize=512)

@@ -18,6 +18,7 @@ schema.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 __all__ = ["RsError", "adapt"]
@@ -25,24 +26,19 @@ __all__ = ["RsError", "adapt"]
 _MULTIPLE_VALID = "OneOfMultipleValid"
 
 
+@dataclass(slots=True)
 class RsError:
     """The attributes of ``jsonschema.exceptions.ValidationError`` that classify uses."""
 
-    __slots__ = ("validator", "validator_value", "instance", "schema", "absolute_path", "schema_path", "context",
-                 "message", "unexpected")
-
-    def __init__(self, validator: str, validator_value: Any, instance: Any, schema: Any, absolute_path: deque[Any],
-                 schema_path: deque[Any], context: list["RsError"], message: str,
-                 unexpected: list[str] | None) -> None:
-        self.validator = validator
-        self.validator_value = validator_value
-        self.instance = instance
-        self.schema = schema
-        self.absolute_path = absolute_path
-        self.schema_path = schema_path
-        self.context = context
-        self.message = message
-        self.unexpected = unexpected
+    validator: str
+    validator_value: Any
+    instance: Any
+    schema: Any
+    absolute_path: deque[Any]
+    schema_path: deque[Any]
+    context: list["RsError"]
+    message: str
+    unexpected: list[str] | None
 
 
 class _Unreadable(Exception):

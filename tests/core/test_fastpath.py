@@ -54,10 +54,23 @@ def test_the_fast_verdict_is_the_exact_one(write_spec: Callable[..., Path], sche
     op = contract.operation("getN")
     body = ('{"n": %s}' % number).encode()
     fast = contract.accepts_body(op, 200, "application/json", body)
+    prebuilt = contract.body_check(op, 200, "application/json")
     response = Response(200, (("content-type", "application/json"),), body)
     exact = not [f for f in contract.iter_findings(Request("GET", "http://x/n"), response, operation=op)
                  if f.severity.value == "error"]
-    assert fast == exact == valid
+    assert fast == prebuilt(body) == exact == valid
+    assert contract.body_check(op, 200, "application/json") is prebuilt  # built once
+
+
+def test_a_prebuilt_check_decides_what_accepts_body_does(write_spec: Callable[..., Path]) -> None:
+    contract = Contract.from_paths([write_spec(SPEC.replace("{SCHEMA}", INT64))])
+    op = contract.operation("getN")
+    check = contract.body_check(op, 200, "application/json")  # built before any accepts_body call
+    for body in (b'{"n": 3}', b'{"n": "3"}', b"not json", b"{}", b'{"n": 3.5}'):
+        assert check(body) == contract.accepts_body(op, 200, "application/json", body)
+    assert check(b'{"n": 3}') and not check(b"not json")
+    undocumented = contract.body_check(op, 418, "application/json")
+    assert undocumented(b'{"n": 3}') == contract.accepts_body(op, 418, "application/json", b'{"n": 3}')
 
 
 def test_only_schemas_that_need_it_pay_for_the_exact_parser(write_spec: Callable[..., Path]) -> None:

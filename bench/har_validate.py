@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`contracts validate` on a large HAR next to the parse floor (ijson + orjson on the same file).
 
-    .venv/bin/python bench/har_validate.py [--entries 100000] [--distinct 4000] [--keep DIR]
+    .venv/bin/python bench/har_validate.py [--entries 100000] [--distinct 4000] [--keep DIR] [--profile]
 
 The recording is made here, in a temporary folder: the embedded mock (all
 shipped specs, in-process, no sockets) answers ``--distinct`` varied requests
@@ -28,6 +28,11 @@ Printed, for each traffic kind: entries per second of each (the loop alone, and 
 with its start-up), ``contracts validate = R of the floor`` (the floor's time
 over validate's, loops alone), and the peak RSS of each. A run with a tenth of
 the entries shows that the memory is bounded (it does not grow with the file).
+
+``--profile`` then runs ``contracts validate`` once more on the large file of
+each kind under cProfile and prints where its time goes: the share
+of the whole process spent in each step (cumulative, so a step includes what it
+calls; the steps do not overlap but for the indented ones).
 """
 
 from __future__ import annotations
@@ -230,6 +235,55 @@ def run_measured(command: list[str]) -> tuple[float, int, float, str]:
     return result["wall"], result["rss"], result["cpu"], result["out"]
 
 
+# What --profile reports: (label, "folder/module.py:function"), shares of the whole process's CPU time.
+STEPS = (
+    ("the loop over the entries (validate_har)", "runner/har.py:validate_har"),
+    ("  reading entries (ijson, shape check, depth probe)", "core/har.py:iter_entries"),
+    ("    the shape check", "core/har.py:_checked"),
+    ("    the depth probe", "core/har.py:deeper"),
+    ("  the memo's key", "runner/har.py:exchange_key"),
+    ("  request and response records", "core/adapters.py:exchange_from"),
+    ("  routing and URL parsing", "core/validator.py:match"),
+    ("  request validation", "core/validator.py:iter_request_findings"),
+    ("  response validation", "core/validator.py:iter_response_findings"),
+    ("  counting and folding (Traffic.record)", "runner/traffic.py:record"),
+)
+PROFILE = r"""
+import cProfile, json, sys, time
+from pathlib import Path
+from contracts.cli import run
+profiler = cProfile.Profile()
+profiler.enable()
+code = run(sys.argv[1:])
+profiler.disable()
+import pstats
+stats = pstats.Stats(profiler)
+shares = {}
+for (file, _, name), (_, _, _, cumulative, _) in stats.stats.items():
+    key = f"{Path(file).parent.name}/{Path(file).name}:{name}"
+    shares[key] = shares.get(key, 0.0) + cumulative
+print(json.dumps({"code": code, "total": stats.total_tt, "shares": shares}))
+"""
+
+
+def profile(har: Path, entries: int, work: Path) -> list[str]:
+    """Where ``contracts validate`` spends its time on ``har``: one line per step of STEPS."""
+    report_dir = work / f"profile-{entries}"
+    done = subprocess.run([sys.executable, "-c", PROFILE, "validate", str(har), "--report-dir", str(report_dir), "-q"],
+                          cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"[bench] the profiled run failed: {done.stderr.strip()[-400:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["code"] not in (0, 1):
+        raise SystemExit(f"[bench] the profiled contracts validate exited {result['code']}")
+    total, shares = result["total"], result["shares"]
+    lines = [f"  the whole process under cProfile: {total:.2f} s, {1e6 * total / entries:.0f} µs an entry"]
+    for label, key in STEPS:
+        spent = shares.get(key, 0.0)
+        lines.append(f"  {label:<54} {spent / total:6.1%}  {1e6 * spent / entries:6.1f} µs an entry")
+    return lines
+
+
 def contracts_command() -> list[str]:
     exe = Path(sys.executable).with_name("contracts")
     return [str(exe)] if exe.exists() else [sys.executable, "-c", "from contracts.cli import main; main()"]
@@ -251,7 +305,8 @@ def measure(har: Path, entries: int, work: Path) -> dict[str, float]:
                 (report_dir / "report.json").read_text(encoding="utf-8"))["findings"])}
 
 
-def run_kind(exchanges: Sequence[dict[str, Any]], entries: int, work: Path, tag: str) -> list[dict[str, Any]]:
+def run_kind(exchanges: Sequence[dict[str, Any]], entries: int, work: Path, tag: str,
+             profiled: bool = False) -> list[dict[str, Any]]:
     """The two file sizes (a tenth, and all of ``entries``) cycling through ``exchanges``."""
     rows = []
     for count in (max(1, entries // 10), entries):
@@ -265,6 +320,9 @@ def run_kind(exchanges: Sequence[dict[str, Any]], entries: int, work: Path, tag:
         say(f"{count:,} entries: floor {row['floor_loop']:.2f}s ({row['floor_rss'] / 1e6:.0f} MB), "
             f"contracts validate {row['loop']:.2f}s loop, {row['wall']:.2f}s process "
             f"({row['rss'] / 1e6:.0f} MB), {row['findings']} findings")
+        if profiled and count == entries:
+            say("profiling contracts validate on the same file")
+            row["profile"] = profile(har, count, work)
         har.unlink()
     return rows
 
@@ -294,6 +352,10 @@ def summarise(rows: list[dict[str, Any]], title: str) -> bool:
           f"inflate): floor {big['floor_cpu']:.2f}s, contracts validate {big['cpu']:.2f}s = "
           f"{big['floor_cpu'] / big['cpu']:.2f} of the floor, {big['entries'] / big['cpu']:,.0f} entries per CPU second")
     print(f"target >= {TARGET_RATE:,} entries/s in bounded memory: {'met' if met else 'NOT met'}")
+    if "profile" in big:
+        print(f"where contracts validate's time goes ({big['entries']:,} entries, cProfile):")
+        for line in big["profile"]:
+            print(line)
     return met
 
 
@@ -306,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "every entry a different exchange, so no verdict is replayed")
     parser.add_argument("--keep", type=Path, help="write the HAR files here instead of a temporary folder")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile contracts validate on the large file of each kind and print the shares")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="contracts-har-")) if args.keep is None else args.keep
@@ -326,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 statuses[key] = statuses.get(key, 0) + 1
             say(f"recorded {len(exchanges)} distinct exchanges from the embedded mock in "
                 f"{time.perf_counter() - started:.1f}s (statuses {dict(sorted(statuses.items()))})")
-            results.append((tag, distinct, run_kind(exchanges, args.entries, work, tag)))
+            results.append((tag, distinct, run_kind(exchanges, args.entries, work, tag, args.profile)))
             del exchanges
     finally:
         if args.keep is None:

@@ -1,5 +1,6 @@
-"""The fast HAR reader (entries built by ijson's C backend) and the safe one (event by event) agree:
-same entries, same Malformed markers, same errors, whichever takes over and wherever."""
+"""The three HAR readers (harscan's byte cuts parsed by orjson, entries built by ijson's C backend, and
+the safe one, event by event) agree: same entries, same Malformed markers, same errors, whichever takes
+over and wherever."""
 
 from __future__ import annotations
 
@@ -20,15 +21,32 @@ ENTRY = {"request": {"method": "GET", "url": "https://iot.example.com/v5/iot/p/b
                       "content": {"text": "{\"batchtasks\": [], \"page\": {\"count\": 0}}"}}}
 
 
-def read(path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Every entry (or the error) as one reader sees it; ``fast=False`` hands over at the first chunk."""
+READERS = ("scan", "ijson", "safe")
+
+
+def _unsure(handle: Any) -> Any:
+    raise har.harscan.Unsure(0)
+
+
+def read(path: Path, *, reader: str = "scan", monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every entry (or the error) as one reader sees it: ``ijson`` leaves harscan out, ``safe`` hands over
+    to the event-by-event reader at the first chunk."""
     with monkeypatch.context() as m:
-        if not fast:
+        if reader != "scan":
+            m.setattr(har.harscan, "entries", _unsure)
+        if reader == "safe":
             m.setattr(har, "FAST_BRACKETS", -1)
         try:
             return [repr(e) for e in har.iter_entries(path)]
         except UsageError as exc:
             return f"UsageError: {exc}"
+
+
+def read_all(path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """What the three readers give, after checking that they agree."""
+    seen = [read(path, reader=r, monkeypatch=monkeypatch) for r in READERS]
+    assert seen[0] == seen[1] == seen[2]
+    return seen[0]
 
 
 def nested(depth: int) -> str:
@@ -45,17 +63,64 @@ RECORDINGS = {
     "deep after many entries": '{"log": {"entries": [' + ",".join([json.dumps(ENTRY)] * 300) + ","
                                + nested(7000) + "," + json.dumps(ENTRY) + "]}}",
     "100,000 deep": '{"log": {"entries": [' + nested(100_000) + "," + json.dumps(ENTRY) + "]}}",
+    "pretty, spaced, non-ASCII": json.dumps({"log": {"version": "1.2", "creator": {"name": "é"}, "entries": [
+        ENTRY, {"startedDateTime": "x", **ENTRY, "comment": "中文 ✓"}, ENTRY], "pages": [{"id": "p"}]},
+        "extra": [1, {"a": None}]}, indent=2, ensure_ascii=False),
+    "first keys differ": '{"log": {"entries": [' + json.dumps(ENTRY) + ","
+                         + json.dumps({"response": ENTRY["response"], "request": ENTRY["request"]}) + ","
+                         + json.dumps(ENTRY) + "]}}",
+    "the first key again, nested": '{"log": {"entries": [' + json.dumps({**ENTRY, "x": {"request": 1}}) + ","
+                                   + json.dumps(ENTRY) + "]}}",
+    "integers past 64 bits and at its edge": '{"log": {"entries": [' + json.dumps(
+        {**ENTRY, "a": 2**70, "b": -(2**63), "c": 2**64 - 1, "d": "12345678901234567890123", "e": 1.5e300})
+        + "," + json.dumps(ENTRY) + "]}}",
+    "garbage after the document": '{"log": {"entries": [' + json.dumps(ENTRY) + "]}} x",
+    "two entries lists": '{"log": {"entries": [' + json.dumps(ENTRY) + '], "entries": [' + json.dumps(
+        {**ENTRY, "n": 2}) + "]}}",
+    "two logs": '{"log": {"entries": [' + json.dumps(ENTRY) + ']}, "log": {"entries": [{"n": 2}]}}',
+    "cut short": '{"log": {"entries": [' + json.dumps(ENTRY) + "," + json.dumps(ENTRY)[:50],
+    "cut after an entry": '{"log": {"entries": [' + json.dumps(ENTRY) + "," + json.dumps(ENTRY),
+    "a lone surrogate": '{"log": {"entries": [' + json.dumps(ENTRY) + ',{"c": "\\ud800"},' + json.dumps(ENTRY) + "]}}",
+    "a number past double": '{"log": {"entries": [' + json.dumps(ENTRY) + ',{"c": 1e400}]}}',
+    "a control character in a key": '{"log": {"cre\u0001": 1, "entries": [' + json.dumps(ENTRY) + "]}}",
+    "a scalar after an entry": '{"log": {"entries": [' + json.dumps(ENTRY) + ", 3, " + json.dumps(ENTRY) + "]}}",
+    "log first, then other members": '{"log": {"entries": [' + json.dumps(ENTRY) + '], "comment": "c"}, "z": 1}',
+    "members before log": '{"z": 1, "log": {"entries": [' + json.dumps(ENTRY) + "]}}",
 }
 
 
 @pytest.mark.parametrize("name", list(RECORDINGS))
-def test_both_readers_give_the_same_entries(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_reader_gives_the_same_entries(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "r.har"
-    path.write_text(RECORDINGS[name])
-    fast, safe = read(path, fast=True, monkeypatch=monkeypatch), read(path, fast=False, monkeypatch=monkeypatch)
-    assert fast == safe
+    path.write_text(RECORDINGS[name], encoding="utf-8")
+    seen = read_all(path, monkeypatch)
     if name.startswith("deep") or name.startswith("100"):
-        assert any("deeper than 128" in e for e in fast) and repr(ENTRY) in fast[-1]
+        assert any("deeper than 128" in e for e in seen) and repr(ENTRY) in seen[-1]
+
+
+def test_invalid_utf8_in_an_entry_reads_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "r.har"
+    path.write_bytes(b'{"log": {"entries": [' + json.dumps(ENTRY).encode() + b', {"c": "\xff\xfe"}]}}')
+    read_all(path, monkeypatch)
+
+
+@pytest.mark.parametrize("after", [0, 1, 2, 3, 4])
+def test_harscan_handing_over_anywhere_repeats_no_entry(after: int, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "r.har"
+    entries = [{**ENTRY, "n": n} for n in range(5)]
+    path.write_text(json.dumps({"log": {"entries": entries}}))
+    real = har.harscan.entries
+
+    def stops(handle: Any) -> Any:
+        for n, item in enumerate(real(handle)):
+            if n == after:
+                raise har.harscan.Unsure(n)
+            yield item
+
+    expected = read(path, monkeypatch=monkeypatch)
+    monkeypatch.setattr(har.harscan, "entries", stops)
+    assert read(path, monkeypatch=monkeypatch) == expected == [repr(e) for e in entries]
 
 
 def test_a_deep_entry_midway_hands_over_without_repeating_entries(tmp_path: Path) -> None:
@@ -76,17 +141,25 @@ def test_the_depth_probe_draws_the_line_at_max_depth() -> None:
     assert probe.deeper({"a": ["\ud800"]}) is False
 
 
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-(2**63) + 1, 2**63 - 1) | st.text(max_size=6),
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=6)
+                       | st.floats(allow_nan=False, allow_infinity=False),
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
                            st.sampled_from(["request", "response", "method", "url", "headers", "name", "value",
-                                            "status", "content", "text", "postData"]), inner, max_size=4),
+                                            "status", "content", "text", "postData", "é", "a b"]), inner,
+                           max_size=4),
                        max_leaves=12)
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(entries=st.lists(JSONISH, max_size=4))
-def test_generated_recordings_read_alike(entries: list[Any], tmp_path_factory: pytest.TempPathFactory) -> None:
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(entries=st.lists(JSONISH, max_size=4), indent=st.sampled_from([None, 0, 2]), ascii=st.booleans(),
+       block=st.sampled_from([1, 3, 64, 1 << 20]), cut=st.none() | st.integers(0, 400))
+def test_generated_recordings_read_alike(entries: list[Any], indent: int | None, ascii: bool, block: int,
+                                         cut: int | None, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Any entries, any layout, read in blocks of any size (so that entries and characters straddle them),
+    whole or cut short anywhere."""
     path = tmp_path_factory.mktemp("g") / "g.har"
-    path.write_text(json.dumps({"log": {"entries": [*entries, ENTRY]}}))
+    data = json.dumps({"log": {"entries": [*entries, ENTRY]}}, indent=indent, ensure_ascii=ascii).encode()
+    path.write_bytes(data if cut is None else data[:cut])
     with pytest.MonkeyPatch.context() as m:
-        assert read(path, fast=True, monkeypatch=m) == read(path, fast=False, monkeypatch=m)
+        m.setattr(har.harscan, "BLOCK", block)
+        read_all(path, m)

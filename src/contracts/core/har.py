@@ -1,27 +1,30 @@
 """Streaming HAR 1.2 entries: a recording of any size in bounded memory.
 
-Entries are built from ijson's event stream one at a time, never the whole
-file; an entry nested deeper than ``MAX_DEPTH`` is skipped while it streams
-past (its containers are never built), and an entry whose shape is not a
-HAR entry's comes back as a ``Malformed`` marker naming its index, so the
-rest of the file is still validated.
+Entries are read one at a time, never the whole file; an entry nested deeper than ``MAX_DEPTH`` comes
+back as a ``Malformed`` marker (its containers are never built past what the reader can afford), and so
+does an entry whose shape is not a HAR entry's, naming its index, so the rest of the file is still
+validated.
 
-Two readers give the same entries. The fast one lets ijson's C backend build
-each entry (``ijson.items``), then checks its depth; it is several times
-quicker than feeding events to a Python builder, but it builds a deep entry
-before it can tell, and its memory grows with the square of the depth (a
-10,000-deep entry takes 250 MB). So it reads the file in ``FAST_CHUNK``-byte
-chunks and counts their container brackets (brackets inside strings too: an
-upper bound on the depth reached): past ``FAST_BRACKETS`` in one chunk, or
-since the last entry ended, the file is read again from the start by the
-safe reader, which never builds beyond ``MAX_DEPTH``, and the entries already
-yielded are not yielded again (nor built). A depth the fast reader can reach
-is below twice ``FAST_BRACKETS``. A file whose ``log.entries`` yields no item
-is also left to the safe reader, which says why.
+Three readers give the same entries, each taking over where the one before cannot go on, without
+yielding an entry twice:
 
-The one difference: ijson names the members of an object ``item`` as it names
-array items, so ``log.entries`` written as an object (not a HAR) with a member
-called ``item`` yields that member; the safe reader yields every member.
+* ``harscan`` cuts each entry's bytes out of the file and parses them with orjson, about three times
+  quicker than ijson builds them. It reads only the plain layout (``{"log": {…, "entries": [{…}, …]}}``)
+  and entries orjson reads exactly: one with a run of 19 digits (an integer orjson might turn into a
+  float) is parsed again by ijson, and an entry with fewer brackets than ``MAX_DEPTH`` (brackets in
+  strings too: an upper bound) needs no depth probe. Anything else it leaves to the next reader.
+* ijson's C backend builds each entry (``ijson.items``), then its depth is checked; it is several times
+  quicker than feeding events to a Python builder, but it builds a deep entry before it can tell, and its
+  memory grows with the square of the depth (a 10,000-deep entry takes 250 MB). So it reads the file in
+  ``FAST_CHUNK``-byte chunks and counts their container brackets (an upper bound on the depth reached):
+  past ``FAST_BRACKETS`` in one chunk, or since the last entry ended, the next reader takes over. A depth
+  it can reach is below twice ``FAST_BRACKETS``. A file whose ``log.entries`` yields no item is also left
+  to the next reader, which says why.
+* the safe reader, event by event, never builds beyond ``MAX_DEPTH``.
+
+The one difference: ijson names the members of an object ``item`` as it names array items, so
+``log.entries`` written as an object (not a HAR) with a member called ``item`` yields that member; the
+safe reader yields every member.
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import harscan
 from .errors import UsageError
+from .http import _DIGITS, _LONG_RUN
 
 MAX_DEPTH = 128  # JSON nesting kept in a HAR entry (real ones nest about a dozen levels)
 # The fast reader's chunk, and the brackets it may meet in one chunk or between two entries before
@@ -66,12 +71,23 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Malf
         raise UsageError(f"cannot read {p}: {exc.strerror}") from None
     done = 0
     with handle:
+        probe = _DepthProbe()
         try:
-            reader, probe = _Counting(handle), _DepthProbe()
-            for entry in ijson.items(reader, "log.entries.item", use_float=True, buf_size=FAST_CHUNK):
+            for raw, entry in harscan.entries(handle):
                 done += 1
+                yield _scanned(done, raw, entry, probe)
+            return
+        except harscan.Unsure:
+            pass
+        handle.seek(0)
+        try:
+            reader, seen = _Counting(handle), 0
+            for entry in ijson.items(reader, "log.entries.item", use_float=True, buf_size=FAST_CHUNK):
+                seen += 1
                 reader.containers = 0
-                yield _fast(done, entry, probe)
+                if seen > done:  # the ones harscan yielded are built again, not yielded again
+                    done = seen
+                    yield _fast(done, entry, probe)
             if done:
                 return
         except _TooManyContainers:
@@ -122,6 +138,29 @@ class _Counting:
         if found > FAST_BRACKETS or self.containers > FAST_BRACKETS:
             raise _TooManyContainers
         return chunk
+
+
+def _scanned(index: int, raw: bytes, entry: dict[str, Any], probe: "_DepthProbe") -> dict[str, Any] | Malformed:
+    """What the safe reader makes of an entry harscan cut out and orjson parsed."""
+    if _LONG_RUN in raw.translate(_DIGITS):
+        entry = _exact(raw)
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and probe.deeper(entry):
+        return Malformed(index, f"the entry nests deeper than {MAX_DEPTH} levels")
+    return _checked(index, entry)
+
+
+def _exact(raw: bytes) -> Any:
+    """The entry as ijson reads it, integers beyond 64 bits kept (the C backend refuses them, Python's keeps them)."""
+    import io
+
+    import ijson
+
+    try:
+        return next(ijson.items(io.BytesIO(raw), "", use_float=True))
+    except ijson.JSONError as exc:
+        if not _overflow(exc):
+            raise
+    return next(ijson.get_backend("python").items(io.BytesIO(raw), "", use_float=True))
 
 
 def _fast(index: int, entry: Any, probe: "_DepthProbe") -> dict[str, Any] | Malformed:

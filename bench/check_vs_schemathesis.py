@@ -15,6 +15,11 @@ caching (140 ms of every run compiling its own modules, which no user installing
 the wheel pays). The variable is lifted for both tools' runs, and one dry run
 warms the cache before anything is timed.
 
+After the ratios, where each contracts run's time went: its fixed part, measured
+as `contracts check --dry-run` of the same spec (the imports, the spec, the
+planned cases; nothing sent), and the rest (sending, generating, judging); and
+the whole-run time 2x schemathesis' cases per second would have needed.
+
 Run: .venv/bin/python bench/check_vs_schemathesis.py [--max-examples 50] [--seed 1]
 """
 
@@ -82,6 +87,15 @@ def run_contracts(spec: Path | list[Path], url: str, n: int, seed: int, workdir:
     return cases, elapsed
 
 
+def dry_run(spec: Path, url: str, n: int, seed: int) -> float:
+    """Seconds of `contracts check --dry-run` for the spec: start-up, spec loading and planning, nothing sent."""
+    cmd = [str(BIN / "contracts"), "check", "--dry-run", "--base-url", url, "--max-examples", str(n),
+           "--seed", str(seed), "--spec", str(spec)]
+    started = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, text=True, env=ENV)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=50)
@@ -93,6 +107,7 @@ def main() -> None:
     proc, url = start_mock()
     totals = {"schemathesis run": [0, 0.0], "contracts check": [0, 0.0]}
     per_spec: dict[str, dict[str, float]] = {}
+    spent: dict[str, tuple[int, float, float]] = {}  # spec -> contracts' cases, seconds, dry-run seconds
     try:
         with tempfile.TemporaryDirectory() as tmp:
             workdir = Path(tmp)
@@ -107,6 +122,8 @@ def main() -> None:
                     totals[tool][1] += elapsed
                     per_spec.setdefault(name, {})[tool] = cases / elapsed
                     print(f"{name:<32} {tool:<18} {cases:>6} {elapsed:>8.2f} {cases / elapsed:>8.1f}")
+                    if tool == "contracts check":
+                        spent[name] = (cases, elapsed, dry_run(spec, url, args.max_examples, args.seed))
             # contracts check takes every spec in one run; schemathesis run takes one schema per run.
             once = run_contracts([ROOT / "specs" / name for name in SPECS], url, args.max_examples, args.seed,
                                  workdir, args.workers)
@@ -125,6 +142,11 @@ def main() -> None:
           f"schemathesis run")
     print(f"ratio, each tool as it covers three specs: {once[0] / once[1] / anchor:.2f}x (contracts: one run; "
           f"schemathesis: one run per spec)")
+    print("where each contracts check run's time went:")
+    for name, (cases, elapsed, fixed) in spent.items():
+        needed = cases / (2 * per_spec[name]["schemathesis run"])
+        print(f"  {name:<32} {elapsed:.2f} s = fixed {fixed:.2f} s (a --dry-run: imports, spec, plan) + the rest "
+              f"{elapsed - fixed:.2f} s; 2x schemathesis' cases/s needed the whole run in {needed:.2f} s")
 
 
 if __name__ == "__main__":

@@ -238,7 +238,7 @@ def run_measured(command: list[str]) -> tuple[float, int, float, str]:
 # What --profile reports: (label, "folder/module.py:function"), shares of the whole process's CPU time.
 STEPS = (
     ("the loop over the entries (validate_har)", "runner/har.py:validate_har"),
-    ("  reading entries (ijson, shape check, depth probe)", "core/har.py:iter_entries"),
+    ("  reading entries (harscan and orjson, shape check, depth probe)", "core/har.py:iter_entries"),
     ("    the shape check", "core/har.py:_checked"),
     ("    the depth probe", "core/har.py:deeper"),
     ("  the memo's key", "runner/har.py:exchange_key"),
@@ -280,7 +280,7 @@ def profile(har: Path, entries: int, work: Path) -> list[str]:
     lines = [f"  the whole process under cProfile: {total:.2f} s, {1e6 * total / entries:.0f} µs an entry"]
     for label, key in STEPS:
         spent = shares.get(key, 0.0)
-        lines.append(f"  {label:<54} {spent / total:6.1%}  {1e6 * spent / entries:6.1f} µs an entry")
+        lines.append(f"  {label:<62} {spent / total:6.1%}  {1e6 * spent / entries:6.1f} µs an entry")
     return lines
 
 

@@ -137,9 +137,8 @@ def _entry(buf: _Bytes, pos: int, last: int, signature: bytes | None, done: int)
 
 def _value_end(buf: _Bytes, pos: int, size: int, done: int) -> int:
     """Where the JSON value starting at ``pos`` ends, from orjson's complaint about what follows it."""
+    size = min(size, MAX_VALUE)
     while True:
-        if size > MAX_VALUE:
-            raise Unsure(done)
         buf.need(pos + size)
         data = buf.data
         cut = min(pos + size, len(data))
@@ -158,13 +157,15 @@ def _value_end(buf: _Bytes, pos: int, size: int, done: int) -> int:
                 while data[end - 1] in _SPACE:
                     end -= 1
                 return end
-            if at_end or not message.startswith(_TRUNCATED):  # orjson words every cut-short value so
-                raise Unsure(done) from None
-            size *= 2
+            if at_end or not message.startswith(_TRUNCATED) or size >= MAX_VALUE:  # orjson words every
+                raise Unsure(done) from None  # cut-short value so
+            size = min(2 * size, MAX_VALUE)
             continue
         if at_end or data[cut] in _ENDS_VALUE:
             return cut
-        size *= 2  # a number cut short parses too: only a delimiter after it says it is whole
+        if size >= MAX_VALUE:
+            raise Unsure(done)
+        size = min(2 * size, MAX_VALUE)  # a number cut short parses too: only a delimiter says it is whole
 
 
 def _space(buf: _Bytes, pos: int) -> int:

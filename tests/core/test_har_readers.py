@@ -163,3 +163,27 @@ def test_generated_recordings_read_alike(entries: list[Any], indent: int | None,
     with pytest.MonkeyPatch.context() as m:
         m.setattr(har.harscan, "BLOCK", block)
         read_all(path, m)
+
+
+def test_a_pipe_is_read_once_by_ijson(tmp_path: Path) -> None:
+    """harscan may hand over and read again from the start, which a pipe cannot: ijson reads it."""
+    import os
+    import threading
+
+    fifo, plain = tmp_path / "r.har", tmp_path / "plain.har"
+    os.mkfifo(fifo)
+    text = json.dumps({"log": {"entries": [ENTRY, 3, {**ENTRY, "n": 2}]}})  # harscan would hand over at the 3
+    plain.write_text(text)
+
+    def write() -> None:
+        with fifo.open("w") as out:
+            out.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        seen = [repr(e) for e in har.iter_entries(fifo)]
+    finally:
+        writer.join(timeout=10)
+    assert seen == [repr(e) for e in har.iter_entries(plain)]
+    assert seen[0] == repr(ENTRY) and "number" in seen[1] and seen[2] == repr({**ENTRY, "n": 2})

@@ -72,14 +72,15 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Malf
     done = 0
     with handle:
         probe = _DepthProbe()
-        try:
-            for raw, entry in harscan.entries(handle):
-                done += 1
-                yield _scanned(done, raw, entry, probe)
-            return
-        except harscan.Unsure:
-            pass
-        handle.seek(0)
+        if handle.seekable():  # a pipe cannot be read again from the start where harscan hands over
+            try:
+                for raw, entry in harscan.entries(handle):
+                    done += 1
+                    yield _scanned(done, raw, entry, probe)
+                return
+            except harscan.Unsure:
+                pass
+            handle.seek(0)
         try:
             reader, seen = _Counting(handle), 0
             for entry in ijson.items(reader, "log.entries.item", use_float=True, buf_size=FAST_CHUNK):

@@ -187,3 +187,27 @@ def test_a_pipe_is_read_once_by_ijson(tmp_path: Path) -> None:
         writer.join(timeout=10)
     assert seen == [repr(e) for e in har.iter_entries(plain)]
     assert seen[0] == repr(ENTRY) and "number" in seen[1] and seen[2] == repr({**ENTRY, "n": 2})
+
+
+def test_a_pipe_that_needs_a_second_read_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "r.har"
+    os.mkfifo(fifo)
+    text = RECORDINGS["deep after many entries"]
+
+    def write() -> None:
+        with fifo.open("w") as out:
+            out.write(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen: list[Any] = []
+    try:
+        with pytest.raises(UsageError, match="a pipe cannot be: save it to a file"):
+            for entry in har.iter_entries(fifo):
+                seen.append(entry)
+    finally:
+        writer.join(timeout=10)
+    assert 200 < len(seen) <= 300 and all(e == ENTRY for e in seen)  # the entries read before it are kept

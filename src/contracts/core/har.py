@@ -98,6 +98,9 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[dict[str, Any] | Malf
                 raise _invalid(p, exc) from None
     # The safe reader, from the start, after the entries already yielded. The C backend (yajl) refuses
     # integers outside int64, which JSON allows: then ijson's pure-Python backend reads on, which keeps them.
+    if not p.is_file():  # opening a pipe again would wait for a writer that is gone
+        raise UsageError(f"{p}: this recording must be read a second time (it is empty, nests deeply or holds "
+                         f"integers beyond 64 bits), and a pipe cannot be: save it to a file and validate that")
     for backend in (ijson, ijson.get_backend("python")):
         with p.open("rb") as handle:
             try:

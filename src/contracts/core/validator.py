@@ -23,7 +23,7 @@ from .finding import Evidence, Finding, Kind, Severity
 from .http import Request, Response, is_json_media
 from .redact import Redactor
 from .requestcheck import RequestCheck, missing_credentials
-from .routing import Match, Router
+from .routing import Match, Router, match_path
 from .severity import Basis, Grounds, basis_of_kind, body_grounds, media_grounds, operation_param_grounds
 from .spec import Operation, Response as DocResponse, Spec, load_specs
 
@@ -113,6 +113,18 @@ class Contract:
         raise UsageError(f"no operation {operation_id!r} in the specs"
                          + did_you_mean(operation_id, [o.operation_id for o in self.operations]))
 
+    def path_params(self, op: Operation, request: Request) -> dict[str, str] | None:
+        """The path parameters of ``request`` read against ``op``'s template, after the same prefixes
+        ``match`` strips (the base path, a server's path); None if the path does not fit it."""
+        path = request.path
+        for prefix in self._prefixes:
+            if prefix and not path.startswith(prefix):
+                continue
+            found = match_path(op.path, path[len(prefix):] or "/")
+            if found is not None:
+                return found
+        return None
+
     def match(self, request: Request) -> Match | None:
         path = request.path
         for prefix in self._prefixes:
@@ -163,32 +175,31 @@ class Contract:
             evidence=evidence, basis=grounds.basis.value, extra={"why": grounds.why} if grounds.why else {})
 
     def iter_findings(self, request: Request, response: Response | None = None, *,
-                      operation: Operation | str | None = None, evidence: bool = True) -> Iterator[Finding]:
+                      operation: Operation | str | None = None, evidence: bool = True,
+                      path_params: Mapping[str, str] | None = None) -> Iterator[Finding]:
         """Every finding for one exchange. Never raises for API deviations.
 
         ``evidence=False`` skips building the redacted evidence (callers that
-        merge duplicates add it once per distinct finding).
+        merge duplicates add it once per distinct finding). ``path_params``: what
+        routing already read from the path for ``operation`` (a ``Match``'s), not read again.
         """
         self._with_evidence = evidence
         try:
-            yield from self._iter_findings(request, response, operation)
+            yield from self._iter_findings(request, response, operation, path_params)
         finally:
             self._with_evidence = True
 
-    def _iter_findings(self, request: Request, response: Response | None,
-                       operation: Operation | str | None) -> Iterator[Finding]:
+    def _iter_findings(self, request: Request, response: Response | None, operation: Operation | str | None,
+                       path_params: Mapping[str, str] | None = None) -> Iterator[Finding]:
         op = self.operation(operation) if isinstance(operation, str) else operation
-        path_params: dict[str, str] = {}
         if op is None:
             found = self.match(request)
             if found is None:
                 yield self._undocumented_endpoint(request, response)
                 return
             op, path_params = found.operation, found.path_params
-        else:
-            from .routing import match_path
-
-            path_params = match_path(op.path, request.path) or {}
+        elif path_params is None:
+            path_params = self.path_params(op, request) or {}
         yield from self.iter_request_findings(request, op, path_params)
         if response is not None:
             yield from self.iter_response_findings(request, response, op)
@@ -292,11 +303,9 @@ class Contract:
         yield from compiled.violations(body, "/body")
 
     def iter_request_findings(self, request: Request, op: Operation,
-                              path_params: dict[str, str] | None = None) -> Iterator[Finding]:
+                              path_params: Mapping[str, str] | None = None) -> Iterator[Finding]:
         if path_params is None:
-            from .routing import match_path
-
-            path_params = match_path(op.path, request.path) or {}
+            path_params = self.path_params(op, request) or {}
         for v in self.request_violations(request, op, path_params):
             yield self._make(op, v.kind, self.request_grounds(op, v), v.location, v.message, CHECK_REQUEST,
                              request, None, v.suggestion)

@@ -253,9 +253,7 @@ class Fuzzer:
         if refused is not None:
             case.meta["unsendable"] = refused
             return case
-        from ..core.routing import match_path
-
-        if match_path(op.path, request.path) is None:  # a generated path value that changes the route
+        if self.contract.path_params(op, request) is None:  # a generated path value that changes the route
             return None
         verdict = judge(self.contract, op, request)
         missing = verdict.unauthenticated

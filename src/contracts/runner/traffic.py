@@ -113,7 +113,7 @@ def exchange_findings(contract: Contract, request: Request, response: Response |
                       request_size: int | None = None) -> list[Finding]:
     """Every finding of one exchange, without evidence (the caller adds it once per cause)."""
     out = list(contract.iter_findings(request, response, operation=found.operation if found else None,
-                                      evidence=False))
+                                      evidence=False, path_params=found.path_params if found else None))
     if found is not None and request_size is not None:
         out = [f for f in out if not (f.check == v.CHECK_REQUEST and f.location.startswith("/body"))]
         basis = basis_of_kind(Kind.BODY_TOO_LARGE)

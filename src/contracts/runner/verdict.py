@@ -17,7 +17,6 @@ from ..core import pointer as jp
 from ..core.classify import Violation
 from ..core.finding import Kind
 from ..core.http import Request
-from ..core.routing import match_path
 from ..core.severity import LENIENCIES, Basis, Grounds, firmest
 from ..core.spec import Operation
 from ..core.validator import Contract
@@ -101,7 +100,7 @@ def _numeric(text: str) -> bool:
 
 def judge(contract: Contract, op: Operation, request: Request) -> Judgement:
     """Validate a request as it will travel, and weigh every problem found."""
-    params = match_path(op.path, request.path) or {}
+    params = contract.path_params(op, request) or {}
     problems = tuple(v for v in contract.request_violations(request, op, params) if v.kind not in NOT_INVALID)
     if not problems:
         return Judgement((), Grounds(Basis.STATED), None)

@@ -109,3 +109,25 @@ def test_a_path_off_the_template_has_no_path_parameters(spec: Path) -> None:
     op = contract.operation("getItem")
     assert contract.path_params(op, Request("GET", "https://api.example.com/base/other/1")) is None
     assert contract.path_params(op, Request("GET", "https://api.example.com/items/7")) == {"id": "7"}
+
+
+def test_a_docs_sample_url_under_the_server_path_gives_its_path_values(tmp_path: Path) -> None:
+    from contracts.core.spec import load_spec
+    from contracts.runner.plan import Planner, documented_values
+
+    path = tmp_path / "items.yaml"
+    path.write_text(SPEC.replace("      parameters:", "      x-request-samples:\n"
+                                 "        - {name: docs, method: GET, url: 'https://api.example.com/base/items/314'}\n"
+                                 "      parameters:", 1))
+    spec = load_spec(path)
+    op = spec.operations[0]
+    assert documented_values(spec)["id"] == ["314"]
+    samples = list(Planner().samples(op))
+    assert samples and all(case.path_params == {"id": "314"} for case in samples)
+
+
+def test_the_hint_for_a_wrong_method_under_the_server_path_names_the_documented_ones(spec: Path) -> None:
+    contract = Contract.from_paths([spec])
+    findings = list(contract.iter_findings(Request("DELETE", "https://api.example.com/base/items/42")))
+    assert [f.kind for f in findings] == ["undocumented-endpoint"]
+    assert findings[0].suggestion == "documented for this path: GET"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
     from .spec import Operation
@@ -36,6 +36,25 @@ def match_path(template: str, path: str) -> dict[str, str] | None:
     if m is None:
         return None
     return {name: unquote(value) for name, value in zip(template_names(template), m.groups())}
+
+
+def match_under(template: str, path: str, prefixes: Iterable[str]) -> dict[str, str] | None:
+    """``match_path`` after the first of ``prefixes`` (``""`` is the root) under which ``path`` fits the
+    template: an API served below a base path or a server URL's path."""
+    for prefix in prefixes:
+        if prefix and not path.startswith(prefix):
+            continue
+        found = match_path(template, path[len(prefix):] or "/")
+        if found is not None:
+            return found
+    return None
+
+
+def server_paths(servers: Iterable[str]) -> list[str]:
+    """The paths of server URLs (``https://{host}/connect-service/v2.5`` → ``/connect-service/v2.5``),
+    longest first, the root left out."""
+    return sorted({urlsplit(u).path.rstrip("/") for u in servers if urlsplit(u).path.rstrip("/")},
+                  key=len, reverse=True)
 
 
 def specificity(template: str) -> tuple[int, int]:

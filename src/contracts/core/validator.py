@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
-from urllib.parse import urlsplit
 
 from orjson import loads as _orjson_loads
 
@@ -23,7 +22,7 @@ from .finding import Evidence, Finding, Kind, Severity
 from .http import Request, Response, is_json_media
 from .redact import Redactor
 from .requestcheck import RequestCheck, missing_credentials
-from .routing import Match, Router, match_path
+from .routing import Match, Router, match_under, server_paths
 from .severity import Basis, Grounds, basis_of_kind, body_grounds, media_grounds, operation_param_grounds
 from .spec import Operation, Response as DocResponse, Spec, load_specs
 
@@ -94,8 +93,7 @@ class Contract:
         self._paths: dict[tuple[int, int, str | None], _FastPath] = {}  # what each was made of
         self._request_checks: dict[int, RequestCheck] = {}  # id(operation) -> its prebuilt request verdict
         self._with_evidence = True
-        self._server_paths = sorted({urlsplit(u).path.rstrip("/") for s in self.specs for u in s.servers
-                                     if urlsplit(u).path.rstrip("/")}, key=len, reverse=True)
+        self._server_paths = server_paths(u for s in self.specs for u in s.servers)
         # where a request's path may start: the base path, the root, each server's path
         self._prefixes = tuple(([self.base_path] if self.base_path else []) + [""] + self._server_paths)
 
@@ -116,14 +114,7 @@ class Contract:
     def path_params(self, op: Operation, request: Request) -> dict[str, str] | None:
         """The path parameters of ``request`` read against ``op``'s template, after the same prefixes
         ``match`` strips (the base path, a server's path); None if the path does not fit it."""
-        path = request.path
-        for prefix in self._prefixes:
-            if prefix and not path.startswith(prefix):
-                continue
-            found = match_path(op.path, path[len(prefix):] or "/")
-            if found is not None:
-                return found
-        return None
+        return match_under(op.path, request.path, self._prefixes)
 
     def match(self, request: Request) -> Match | None:
         path = request.path
@@ -205,7 +196,13 @@ class Contract:
             yield from self.iter_response_findings(request, response, op)
 
     def _undocumented_endpoint(self, request: Request, response: Response | None) -> Finding:
-        candidates = self.router.candidates(request.path)
+        path = request.path
+        candidates: list[Operation] = []
+        for prefix in self._prefixes:  # under the same prefixes as match
+            if not prefix or path.startswith(prefix):
+                candidates = self.router.candidates(path[len(prefix):] or "/")
+                if candidates:
+                    break
         hint = None
         if candidates:
             methods = sorted({o.method.upper() for o in candidates})

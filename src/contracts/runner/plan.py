@@ -20,7 +20,7 @@ from ..core import pointer as jp
 from ..core.audit import is_placeholder
 from ..core.http import Request
 from ..core.params import coerce
-from ..core.routing import match_path
+from ..core.routing import match_under, server_paths
 from ..core.spec import Operation, Parameter, SecurityScheme, Spec
 from ..core.suggest import words
 from .cases import NO_BODY, REFUSE, REJECT, Case, wire
@@ -44,6 +44,11 @@ def _harvest(value: Any, out: dict[str, list[Any]]) -> None:
             _harvest(item, out)
 
 
+def _sample_params(op: Operation, url_path: str) -> dict[str, str] | None:
+    """The path parameters of a docs' sample URL, which names the server's path too."""
+    return match_under(op.path, unquote(url_path), ["", *server_paths(op.spec.servers)])
+
+
 def documented_values(spec: Spec) -> dict[str, list[Any]]:
     """Field name -> values the docs' own samples use (so documented ids are exercised)."""
     out: dict[str, list[Any]] = {}
@@ -54,7 +59,7 @@ def documented_values(spec: Spec) -> dict[str, list[Any]]:
                 for v in values:
                     if not is_placeholder(v):
                         out.setdefault(name, []).append(v)
-            for name, v in (match_path(op.path, unquote(parts.path)) or {}).items():
+            for name, v in (_sample_params(op, parts.path) or {}).items():
                 if not is_placeholder(v):
                     out.setdefault(name, []).append(v)
         media = [mt for r in op.responses.values() if r.is_success for mt in r.content.values()]
@@ -210,7 +215,7 @@ class Planner:
             for name, vs in parse_qs(parts.query, keep_blank_values=True).items():
                 if vs and not is_placeholder(vs[-1]):
                     values[name] = vs[-1]
-            for name, v in (match_path(op.path, unquote(parts.path)) or {}).items():
+            for name, v in (_sample_params(op, parts.path) or {}).items():
                 if not is_placeholder(v):
                     values[name] = v
             missing = [p.name for p in op.parameters if p.required and p.location == "query"

@@ -111,6 +111,23 @@ class _once(Generic[T]):
         return value
 
 
+_SCHEMES = ("http://", "https://")
+
+
+def split_target(url: str) -> tuple[str, str]:
+    """(path, query string) exactly as ``urlsplit`` reads them. A plain absolute http(s) URL (ASCII; no
+    fragment, IPv6 brackets, tab or line break, which urlsplit checks, cuts or strips) is split by hand:
+    urlsplit's own cache never hits on traffic whose URLs never repeat, and it costs four times as much."""
+    if url.startswith(_SCHEMES) and url.isascii() and "#" not in url and "[" not in url and "]" not in url \
+            and "\t" not in url and "\r" not in url and "\n" not in url:
+        q = url.find("?")
+        head, query = (url, "") if q < 0 else (url[:q], url[q + 1:])
+        slash = head.find("/", 8 if url[4] == "s" else 7)  # the path starts where the host ends
+        return (head[slash:] if slash >= 0 else ""), query
+    split = urlsplit(url)
+    return split.path, split.query
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
@@ -132,8 +149,7 @@ class Request:
     @_once
     def _target(self) -> tuple[str, str]:
         """(path, query string) as urlsplit reads them from the URL."""
-        split = urlsplit(self.url)
-        return split.path, split.query
+        return split_target(self.url)
 
     @property
     def path(self) -> str:

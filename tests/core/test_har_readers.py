@@ -85,6 +85,9 @@ RECORDINGS = {
     "a control character in a key": '{"log": {"cre\u0001": 1, "entries": [' + json.dumps(ENTRY) + "]}}",
     "a scalar after an entry": '{"log": {"entries": [' + json.dumps(ENTRY) + ", 3, " + json.dumps(ENTRY) + "]}}",
     "log first, then other members": '{"log": {"entries": [' + json.dumps(ENTRY) + '], "comment": "c"}, "z": 1}',
+    "deep objects at the line": '{"log": {"entries": [' + json.dumps(ENTRY)[:-1] + ', "x": ' + nested(127) + "},"
+                                + json.dumps(ENTRY)[:-1] + ', "x": ' + nested(128) + "}," + json.dumps(ENTRY) + "]}}",
+    "brackets in strings only": '{"log": {"entries": [' + json.dumps({**ENTRY, "comment": "[{" * 300}) + "]}}",
     "members before log": '{"z": 1, "log": {"entries": [' + json.dumps(ENTRY) + "]}}",
 }
 
@@ -96,6 +99,10 @@ def test_every_reader_gives_the_same_entries(name: str, tmp_path: Path, monkeypa
     seen = read_all(path, monkeypatch)
     if name.startswith("deep") or name.startswith("100"):
         assert any("deeper than 128" in e for e in seen) and repr(ENTRY) in seen[-1]
+    if name == "deep objects at the line":  # the entry is level 1: 127 lists inside it make 128
+        assert "deeper than" not in seen[0] and "index=2" in seen[1] and "deeper than 128" in seen[1]
+    if name == "brackets in strings only":
+        assert "Malformed" not in seen[0]
 
 
 def test_invalid_utf8_in_an_entry_reads_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -95,3 +95,17 @@ def test_any_url_splits_as_urlsplit_splits_it(scheme: str, rest: str) -> None:
             split_target(url)
         return
     assert split_target(url) == (split.path, split.query)
+
+
+def test_records_filled_at_once_are_the_records_their_constructors_make() -> None:
+    from contracts.core.http import Response
+
+    headers = (("Content-Type", "application/json"),)
+    assert Response.of(200, headers, b'{"a": 1}') == Response(200, headers, b'{"a": 1}')
+    assert repr(Response.of(404, (), None)) == repr(Response(404, (), None))
+    answer = Response.of(200, headers, b'{"a": 1}')
+    assert answer.json() == {"a": 1} and answer.content_type == "application/json"
+    assert Response.of(200, (), b"{}")._json is not Response.of(200, (), b"{}")._json  # no shared parse cache
+    sent = Request.of("GET", "http://h/a?x=1", (("X-Id", "7"),), None)
+    assert sent == Request("GET", "http://h/a?x=1", (("X-Id", "7"),))
+    assert (sent.path, sent.query, sent.header("x-id")) == ("/a", {"x": ["1"]}, "7")

@@ -47,7 +47,7 @@ def request_from(obj: Any) -> Request:
         headers = tuple((h["name"], h["value"]) for h in obj.get("headers", []))
         post = obj.get("postData") or {}
         body = post.get("text")
-        return Request(str(obj["method"]).upper(), str(obj["url"]), headers, _bytes(body))
+        return Request.of(str(obj["method"]).upper(), str(obj["url"]), headers, _bytes(body))
     module = _module(obj)
     if module == "httpx":
         try:
@@ -81,7 +81,7 @@ def response_from(obj: Any) -> Response:
             body = base64.b64decode(text, validate=True) if content.get("encoding") == "base64" else _bytes(text)
         if body is not None and not any(k.lower() == "content-type" for k, _ in headers) and content.get("mimeType"):
             headers += (("Content-Type", content["mimeType"]),)
-        return Response(int(obj["status"]), headers, body)
+        return Response.of(int(obj["status"]), headers, body)
     module = _module(obj)
     if module == "httpx":
         return Response(obj.status_code, tuple(obj.headers.multi_items()), obj.content)

@@ -13,7 +13,8 @@ The validator picks the schema by the rule; it never tries a oneOf.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import pointer as jp
@@ -32,6 +33,8 @@ class EnvelopeRule:
     in_: tuple[Any, ...] | None
     schema: dict[str, Any]
     pointer: str  # where the rule lives in the spec
+    # success(schema) per schema object (kept, so its id cannot be reused): asked for every body
+    _success: dict[int, tuple[Any, Any]] = dc_field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, raw: Any, at: str, spec: "Spec") -> "EnvelopeRule":
@@ -60,6 +63,14 @@ class EnvelopeRule:
         """
         if not isinstance(schema, dict):
             return schema
+        known = self._success.get(id(schema))
+        if known is not None and known[0] is schema:
+            return known[1]
+        found = self._success_of(schema)
+        self._success[id(schema)] = (schema, found)
+        return found
+
+    def _success_of(self, schema: dict[str, Any]) -> Any:
         error_ref = self.schema.get("$ref") if isinstance(self.schema, dict) else None
         for key in ("oneOf", "anyOf"):
             branches = schema.get(key)
@@ -71,7 +82,16 @@ class EnvelopeRule:
                 return {key: rest}
         return schema
 
+    @cached_property
+    def _key(self) -> str | None:
+        """The member name when the pointer names one top-level member (``/code``): read without a walk."""
+        tokens = jp.split(self.field)
+        return tokens[0] if len(tokens) == 1 else None
+
     def field_value(self, body: Any) -> Any:
+        key = self._key
+        if key is not None and type(body) is dict:
+            return body.get(key, _MISSING)
         return jp.resolve(body, self.field, _MISSING)
 
     def has_field(self, body: Any) -> bool:

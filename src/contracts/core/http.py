@@ -138,6 +138,11 @@ class Request:
     def header(self, name: str) -> str | None:
         return self.header_map.get(name.lower())
 
+    @classmethod
+    def of(cls, method: str, url: str, headers: Headers, body: bytes | None) -> "Request":
+        """``Request(method, url, headers, body)``, filled at once (one per recorded or proxied exchange)."""
+        return _filled(cls, {"method": method, "url": url, "headers": headers, "body": body})
+
     @_once
     def header_map(self) -> dict[str, str]:
         """Lower-case name -> the first value sent under it (what ``header`` answers)."""
@@ -213,6 +218,12 @@ class Response:
 
     def header(self, name: str) -> str | None:
         return header(self.headers, name)
+
+    @classmethod
+    def of(cls, status: int, headers: Headers, body: bytes | None) -> "Response":
+        """``Response(status, headers, body)``, filled at once (one per recorded or proxied exchange)."""
+        return _filled(cls, {"status": status, "headers": headers, "body": body, "truncated": False, "size": None,
+                             "elapsed": None, "dropped_headers": 0, "_json": []})
 
     @property
     def content_type(self) -> str | None:

@@ -204,11 +204,11 @@ def _members_until(buf: _Bytes, pos: int, wanted: str, done: int) -> int:
 
 def _rest_is_plain(buf: _Bytes, pos: int, done: int) -> None:
     """After the entries: the log's other members, its end, the document's end, only space after it."""
-    for closing, twice in ((b"}", "entries"), (b"}", "log")):
+    for twice in ("entries", "log"):  # the log object's members, then the document's
         while True:
             pos = _space(buf, pos)
             mark = buf.data[pos:pos + 1]
-            if mark == closing:
+            if mark == b"}":
                 pos += 1
                 break
             if mark != b",":

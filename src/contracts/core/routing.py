@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
@@ -38,16 +38,18 @@ def match_path(template: str, path: str) -> dict[str, str] | None:
     return {name: unquote(value) for name, value in zip(template_names(template), m.groups())}
 
 
-def match_under(template: str, path: str, prefixes: Iterable[str]) -> dict[str, str] | None:
-    """``match_path`` after the first of ``prefixes`` (``""`` is the root) under which ``path`` fits the
-    template: an API served below a base path or a server URL's path."""
+def under(path: str, prefixes: Iterable[str]) -> Iterator[str]:
+    """``path`` below each of ``prefixes`` it starts with (``""`` is the root), in their order: where an API
+    served below a base path or a server URL's path may find its operation's template."""
     for prefix in prefixes:
-        if prefix and not path.startswith(prefix):
-            continue
-        found = match_path(template, path[len(prefix):] or "/")
-        if found is not None:
-            return found
-    return None
+        if not prefix or path.startswith(prefix):
+            yield path[len(prefix):] or "/"
+
+
+def match_under(template: str, path: str, prefixes: Iterable[str]) -> dict[str, str] | None:
+    """``match_path`` below the first of ``prefixes`` under which ``path`` fits the template."""
+    return next((found for rest in under(path, prefixes) if (found := match_path(template, rest)) is not None),
+                None)
 
 
 def server_paths(servers: Iterable[str]) -> list[str]:

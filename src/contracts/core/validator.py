@@ -22,7 +22,7 @@ from .finding import Evidence, Finding, Kind, Severity
 from .http import Request, Response, is_json_media
 from .redact import Redactor
 from .requestcheck import RequestCheck, missing_credentials
-from .routing import Match, Router, match_under, server_paths
+from .routing import Match, Router, match_under, server_paths, under
 from .severity import Basis, Grounds, basis_of_kind, body_grounds, media_grounds, operation_param_grounds
 from .spec import Operation, Response as DocResponse, Spec, load_specs
 
@@ -117,11 +117,8 @@ class Contract:
         return match_under(op.path, request.path, self._prefixes)
 
     def match(self, request: Request) -> Match | None:
-        path = request.path
-        for prefix in self._prefixes:
-            if prefix and not path.startswith(prefix):
-                continue
-            found = self.router.match(request.method, path[len(prefix):] or "/", request.query)
+        for path in under(request.path, self._prefixes):
+            found = self.router.match(request.method, path, request.query)
             if found is not None:
                 return found
         return None
@@ -196,13 +193,8 @@ class Contract:
             yield from self.iter_response_findings(request, response, op)
 
     def _undocumented_endpoint(self, request: Request, response: Response | None) -> Finding:
-        path = request.path
-        candidates: list[Operation] = []
-        for prefix in self._prefixes:  # under the same prefixes as match
-            if not prefix or path.startswith(prefix):
-                candidates = self.router.candidates(path[len(prefix):] or "/")
-                if candidates:
-                    break
+        candidates = next((found for path in under(request.path, self._prefixes)
+                           if (found := self.router.candidates(path))), [])
         hint = None
         if candidates:
             methods = sorted({o.method.upper() for o in candidates})
